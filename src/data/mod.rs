@@ -1,0 +1,1 @@
+//! Datasets: seeded demo scenes, image/mask conversion, weights.

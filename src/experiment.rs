@@ -1,0 +1,1 @@
+//! The whole experiment as one validated value.

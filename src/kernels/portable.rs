@@ -1,0 +1,1 @@
+//! Portable kernels: the reference, bit-identical to simd128.rs.

@@ -1,0 +1,1 @@
+//! simd128 kernels (core::arch::wasm32), bit-identical to portable.rs.

@@ -1,0 +1,1 @@
+//! Loss specs (parse/format) and dispatch to one file per loss family.

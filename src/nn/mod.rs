@@ -1,0 +1,1 @@
+//! Network layers, each op's forward and backward side by side.

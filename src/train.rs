@@ -1,0 +1,1 @@
+//! Run: one model + one loss + optimizer; step(), evaluate(), snapshot().
