@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the static site into dist/: the release wasm twice (simd128, and portable for browsers without
+# wasm SIMD), the wasm-bindgen glue, the front end and its vendored chart library. Relative URLs only, so
+# dist/ works from any static host and under any sub-path.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[build]\033[0m %s\n' "$*"; }
+
+build_wasm() { # $1 = flavour, $2 = rustflags, $3 = target dir
+  say "wasm ($1)"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$2" \
+    cargo build --quiet --release --lib --target wasm32-unknown-unknown --target-dir "$3"
+  wasm-bindgen --target web --no-typescript --out-name segloss --out-dir "dist/pkg/$1" \
+    "$3/wasm32-unknown-unknown/release/segloss.wasm"
+}
+
+rm -rf dist
+mkdir -p dist/vendor
+build_wasm simd128 "-C target-feature=+simd128" target
+build_wasm portable "-C target-feature=-simd128" target/portable
+cp -r www/. dist/
+cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css dist/vendor/
+say "dist/ ready ($(du -sh dist | cut -f1)); segloss_bg.wasm $(stat -c %s dist/pkg/simd128/segloss_bg.wasm) bytes raw, $(gzip -9c dist/pkg/simd128/segloss_bg.wasm | wc -c) gzipped"

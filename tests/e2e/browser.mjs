@@ -1,0 +1,62 @@
+// Shared set-up of the end-to-end tests: serve dist/ on localhost and drive Debian's Chromium.
+import { chromium } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../../scripts/serve.mjs';
+
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
+  '--disable-quic'];
+
+/** Starts a server and a browser; returns { url, context, close }. `prefix` mounts dist/ under a sub-path. */
+export async function openBrowser({ prefix = '/' } = {}) {
+  const server = await startServer(DIST, 0, prefix);
+  const userDataDir = await mkdtemp(join(tmpdir(), 'segloss-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: FLAGS,
+    viewport: { width: 1440, height: 900 },
+  });
+  const url = `http://127.0.0.1:${server.address().port}${prefix}`;
+  return {
+    url,
+    context,
+    async close() {
+      await context.close();
+      await new Promise((done) => server.close(done));
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the page and waits until the engine is loaded and the demo drawn; fails on page errors. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  return { page, errors };
+}
+
+/** Statistics of a canvas's pixels as the user sees them: distinct grey levels, mean, fraction white. */
+export function canvasStats(page, selector) {
+  return page.$eval(selector, (canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const levels = new Set();
+    let sum = 0, white = 0, colourful = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+      levels.add((r << 16) | (g << 8) | b);
+      sum += (r + g + b) / 3;
+      if (r > 200 && g > 200 && b > 200) white += 1;
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 20) colourful += 1;
+    }
+    const n = data.length / 4;
+    return { width: canvas.width, height: canvas.height, distinct: levels.size, mean: sum / n,
+      whiteFraction: white / n, colourFraction: colourful / n };
+  });
+}
