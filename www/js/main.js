@@ -1,11 +1,23 @@
-// The page's entry point: loads the engine, owns the page state, wires the views.
+// The page's entry point: owns the page state, wires controls to the run pool and the views.
+// The main thread only draws; training happens in one worker per loss (runs.js, worker.js).
 import { loadEngine } from './engine.js';
 import { drawRgba } from './canvas.js';
+import { PRESETS, MAX_RUNS, readModelControls, writeModelControls, toQuery } from './settings.js';
+import { RunPool } from './runs.js';
+import { ResultsGrid } from './results.js';
+import { Charts, runColour } from './charts.js';
+import { SummaryTable } from './summary.js';
+import { renderShapes } from './shapes.js';
+import { LossExplorer } from './explorer.js';
 
 const $ = (id) => document.getElementById(id);
 const percent = (x) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)} %`;
 
-const state = { engine: null, dataset: null, scene: 'cells', seed: 1, split: 'train', index: 0 };
+const state = {
+  engine: null, dataset: null, pool: null, grid: null, charts: null, summary: null, explorer: null,
+  scene: 'cells', seed: 1, losses: [...PRESETS[0].losses], query: '',
+  view: { split: 'train', index: 0 }, threshold: 0.5, dirty: new Set(), frame: 0, lastChart: 0,
+};
 
 function setStatus(text, isError = false) {
   $('status').textContent = text;
@@ -17,6 +29,8 @@ function showBuildInfo({ api, simd, flavour }) {
   $('build-info').textContent = `segloss ${api.version()} · kernel ${api.kernelName()} · ${simdText}`;
   document.body.dataset.kernel = api.kernelName();
 }
+
+// ---- data -----------------------------------------------------------------------------------------
 
 function fillScenePicker(api) {
   const picker = $('scene');
@@ -30,39 +44,40 @@ function fillScenePicker(api) {
 }
 
 function generateDataset() {
-  const { api } = state.engine;
   try {
-    const next = api.Dataset.demo(state.scene, state.seed);
+    const next = state.engine.api.Dataset.demo(state.scene, state.seed);
     state.dataset?.free();
     state.dataset = next;
-    state.split = 'train';
-    state.index = 0;
   } catch (error) {
     setStatus(`Could not generate the scene: ${error.message}`, true);
-    return;
+    return false;
   }
-  const option = $('scene').selectedOptions[0];
-  $('scene-description').textContent = option?.dataset.description ?? '';
+  state.view = { split: 'train', index: 0 };
   const ds = state.dataset;
+  $('scene-description').textContent = $('scene').selectedOptions[0]?.dataset.description ?? '';
   setStatus(`${ds.count('train')} training and ${ds.count('heldout')} held-out images, `
     + `${percent(ds.trainForegroundFraction())} object pixels in training (seed ${state.seed}).`);
   drawSamples();
-  drawCurrent();
+  drawHead();
+  return true;
 }
 
-function drawCurrent() {
-  const { dataset: ds, split, index } = state;
+function drawHead() {
+  const { dataset: ds } = state;
+  const { split, index } = state.view;
   const w = ds.width(split, index);
   const h = ds.height(split, index);
   drawRgba($('image-canvas'), ds.imageRgba(split, index), w, h);
   drawRgba($('mask-canvas'), ds.maskRgba(split, index), w, h);
   const name = `${split === 'train' ? 'Training' : 'Held-out'} image ${index + 1}`;
   $('image-caption').textContent = `${name}, ${w}×${h}, seed ${state.seed}`;
-  $('mask-caption').textContent = `Ground truth: ${percent(ds.foregroundFraction(split, index))} object`;
+  const fraction = ds.foregroundFraction(split, index);
+  $('mask-caption').textContent = `Ground truth: ${percent(fraction)} object`;
   for (const button of $('samples').querySelectorAll('button')) {
     const current = button.dataset.split === split && Number(button.dataset.index) === index;
     button.setAttribute('aria-pressed', String(current));
   }
+  state.explorer?.setFraction(Math.max(fraction, 0.001));
 }
 
 function drawSamples() {
@@ -82,7 +97,11 @@ function drawSamples() {
       const thumb = document.createElement('canvas');
       drawRgba(thumb, state.dataset.imageRgba(split, i), state.dataset.width(split, i), state.dataset.height(split, i));
       button.append(thumb);
-      button.addEventListener('click', () => { state.split = split; state.index = i; drawCurrent(); });
+      button.addEventListener('click', () => {
+        state.view = { split, index: i };
+        drawHead();
+        state.pool.view(state.view, state.threshold);
+      });
       box.append(button);
     }
   }
@@ -98,6 +117,172 @@ function readSeed() {
   return true;
 }
 
+// ---- losses ---------------------------------------------------------------------------------------
+
+function renderLossList() {
+  const list = $('loss-list');
+  list.replaceChildren();
+  state.losses.forEach((spec, i) => {
+    const item = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'run-swatch';
+    swatch.style.background = runColour(i);
+    const code = document.createElement('code');
+    code.textContent = spec;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Remove';
+    remove.setAttribute('aria-label', `Remove ${spec}`);
+    remove.disabled = state.losses.length === 1;
+    remove.addEventListener('click', () => {
+      const previous = [...state.losses];
+      state.losses.splice(i, 1);
+      if (!applySettings()) state.losses = previous;
+      renderLossList();
+    });
+    item.append(swatch, code, remove);
+    list.append(item);
+  });
+  $('add-loss').disabled = state.losses.length >= MAX_RUNS;
+}
+
+function addLoss() {
+  const spec = $('loss-spec').value.trim();
+  if (!spec) return;
+  if (state.losses.length >= MAX_RUNS) {
+    showSettingsError(`At most ${MAX_RUNS} losses at once: this machine trains one per worker.`);
+    return;
+  }
+  state.losses.push(spec);
+  if (!applySettings()) {
+    state.losses.pop();
+    return;
+  }
+  renderLossList();
+}
+
+// ---- experiment -------------------------------------------------------------------------------------
+
+function showSettingsError(message) {
+  $('settings-error').textContent = message;
+}
+
+/** Validates the settings in the engine and, if they are valid, restarts the runs from step 0. */
+function applySettings() {
+  const query = toQuery({ scene: state.scene, seed: state.seed, losses: state.losses, model: readModelControls() });
+  let normalized;
+  try {
+    normalized = state.engine.api.normalizeExperiment(query);
+  } catch (error) {
+    showSettingsError(error.message);
+    return false;
+  }
+  showSettingsError(normalized.notes.join(' '));
+  writeModelControls(normalized.settings);
+  state.query = normalized.query;
+  renderShapes($('shapes'), state.engine.api.modelShapes(state.query));
+  resetRuns();
+  return true;
+}
+
+function resetRuns() {
+  const steps = Number($('steps').value);
+  state.pool.start({ query: state.query, specs: state.losses, total: steps,
+    evalEvery: Math.max(10, Math.round(steps / 30)), view: state.view, threshold: state.threshold });
+  state.grid.reset(state.pool.runs);
+  state.charts.reset(state.pool.runs);
+  state.summary.render(state.pool.runs);
+  updateControls();
+}
+
+function updateControls() {
+  const runs = state.pool.runs;
+  const training = state.pool.training;
+  const canTrain = runs.some((r) => ['ready', 'paused'].includes(r.status) && r.step < r.total);
+  $('train').disabled = training || !canTrain;
+  $('pause').disabled = !training;
+  $('step').disabled = training || !canTrain;
+  $('reset').disabled = runs.length === 0;
+  const done = runs.filter((r) => ['finished', 'diverged', 'error'].includes(r.status)).length;
+  const stepsDone = runs.reduce((sum, r) => sum + r.step, 0);
+  const stepsAll = runs.reduce((sum, r) => sum + r.total, 0);
+  $('progress').textContent = runs.length === 0 ? ''
+    : `${training ? 'Training' : done === runs.length ? 'Done' : 'Ready'}: ${stepsDone}/${stepsAll} steps over ${runs.length} runs`;
+  document.body.dataset.training = String(training);
+  document.body.dataset.finished = String(runs.length > 0 && done === runs.length);
+}
+
+// Coalesces worker messages into one redraw per animation frame.
+function onRunChange(run, type) {
+  if (run) state.dirty.add(run);
+  if (type === 'metrics' || type === 'finished' || type === 'diverged') state.dirty.summary = true;
+  if (!state.frame) state.frame = requestAnimationFrame(redraw);
+}
+
+function redraw(now) {
+  state.frame = 0;
+  for (const run of state.dirty) state.grid.update(run);
+  state.dirty.clear();
+  if (now - state.lastChart > 250 || !state.pool.training) {
+    state.lastChart = now;
+    state.charts.update(state.pool.runs);
+  }
+  if (state.dirty.summary) {
+    state.dirty.summary = false;
+    state.summary.render(state.pool.runs);
+  }
+  updateControls();
+}
+
+// ---- wiring -----------------------------------------------------------------------------------------
+
+function wireControls() {
+  const { api } = state.engine;
+  $('scene').addEventListener('change', () => {
+    state.scene = $('scene').value;
+    if (generateDataset()) applySettings();
+  });
+  $('seed').addEventListener('change', () => { if (readSeed() && generateDataset()) applySettings(); });
+  $('new-seed').addEventListener('click', () => {
+    $('seed').value = String(api.randomSeed());
+    if (readSeed() && generateDataset()) applySettings();
+  });
+  for (const preset of PRESETS) $('preset').add(new Option(preset.title, preset.id));
+  $('preset').addEventListener('change', () => {
+    const previous = state.losses;
+    state.losses = [...PRESETS.find((p) => p.id === $('preset').value).losses];
+    if (!applySettings()) state.losses = previous;
+    renderLossList();
+  });
+  for (const entry of api.lossCatalogue()) $('loss-pick').add(new Option(`${entry.name} — ${entry.title}`, entry.name));
+  const pickLoss = () => { $('loss-spec').value = $('loss-pick').value; };
+  $('loss-pick').addEventListener('change', pickLoss);
+  pickLoss();
+  $('add-loss').addEventListener('click', addLoss);
+  $('loss-spec').addEventListener('keydown', (event) => { if (event.key === 'Enter') addLoss(); });
+  for (const id of ['layers', 'channels', 'kernel', 'dilations', 'head', 'optimizer', 'lr', 'batch', 'patch', 'steps']) {
+    $(id).addEventListener('change', applySettings);
+  }
+  $('threshold').addEventListener('input', () => {
+    state.threshold = Number($('threshold').value);
+    $('threshold-value').textContent = state.threshold.toFixed(2);
+    state.pool.view(state.view, state.threshold);
+  });
+  $('train').addEventListener('click', () => state.pool.train());
+  $('pause').addEventListener('click', () => state.pool.pause());
+  $('step').addEventListener('click', () => state.pool.step(1));
+  $('reset').addEventListener('click', resetRuns);
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest('input, select, textarea')) return;
+    const button = { t: 'train', p: 'pause', s: 'step', r: 'reset' }[event.key.toLowerCase()];
+    if (button && !$(button).disabled) {
+      event.preventDefault();
+      $(button).click();
+    }
+  });
+}
+
 async function start() {
   try {
     state.engine = await loadEngine();
@@ -105,16 +290,18 @@ async function start() {
     setStatus(`This browser could not start the WebAssembly engine: ${error.message}`, true);
     return;
   }
+  const { api } = state.engine;
   showBuildInfo(state.engine);
-  fillScenePicker(state.engine.api);
-  $('scene').addEventListener('change', () => { state.scene = $('scene').value; generateDataset(); });
-  $('seed').addEventListener('change', () => { if (readSeed()) generateDataset(); });
-  $('new-seed').addEventListener('click', () => {
-    $('seed').value = String(state.engine.api.randomSeed());
-    if (readSeed()) generateDataset();
-  });
+  state.pool = new RunPool(state.engine, onRunChange);
+  state.grid = new ResultsGrid($('grid'));
+  state.charts = new Charts($('loss-chart'), $('dice-chart'));
+  state.summary = new SummaryTable($('summary'));
+  state.explorer = new LossExplorer($('explorer-loss'), $('explorer'), api);
+  fillScenePicker(api);
+  wireControls();
+  renderLossList();
   readSeed();
-  generateDataset();
+  if (generateDataset()) applySettings();
   document.body.dataset.ready = 'true';
 }
 

@@ -1,0 +1,55 @@
+// Live curves drawn by uPlot: training loss (each run divided by its first value, since losses live on
+// different scales) and held-out Dice, all runs on one chart each, x = step.
+import uPlot from '../vendor/uPlot.esm.js';
+
+const PALETTE = ['#2962ff', '#e53935', '#43a047', '#fb8c00', '#8e24aa', '#00897b'];
+
+export const runColour = (index) => PALETTE[index % PALETTE.length];
+
+export class Charts {
+  constructor(lossBox, diceBox) {
+    this.boxes = [lossBox, diceBox];
+    this.plots = [];
+    new ResizeObserver(() => this.resize()).observe(lossBox);
+  }
+
+  reset(runs) {
+    for (const plot of this.plots) plot.destroy();
+    const width = this.width();
+    const series = runs.map((run, i) => ({ label: run.spec, stroke: runColour(i), width: 2, spanGaps: true }));
+    const make = (box, yLabel, range) => new uPlot({
+      width, height: 220, series: [{ label: 'step' }, ...series],
+      scales: { x: { time: false }, y: range ? { range } : {} },
+      axes: [{ label: 'step', stroke: 'currentColor', grid: { stroke: '#8884' } },
+        { label: yLabel, stroke: 'currentColor', grid: { stroke: '#8884' } }],
+      legend: { live: false },
+    }, [[], ...runs.map(() => [])], box);
+    this.plots = [make(this.boxes[0], 'loss / loss at step 1'), make(this.boxes[1], 'Dice', [0, 1])];
+  }
+
+  update(runs) {
+    if (this.plots.length === 0) return;
+    const steps = [...new Set(runs.flatMap((run) => run.history.step))].sort((a, b) => a - b);
+    const position = new Map(steps.map((s, i) => [s, i]));
+    const column = (run, values) => {
+      const out = new Array(steps.length).fill(null);
+      run.history.step.forEach((s, i) => { out[position.get(s)] = values(i); });
+      return out;
+    };
+    const loss = runs.map((run) => {
+      const first = run.history.loss.find((v) => Number.isFinite(v) && v !== 0) ?? 1;
+      return column(run, (i) => (Number.isFinite(run.history.loss[i]) ? run.history.loss[i] / first : null));
+    });
+    const dice = runs.map((run) => column(run, (i) => run.history.dice[i]));
+    this.plots[0].setData([steps, ...loss]);
+    this.plots[1].setData([steps, ...dice]);
+  }
+
+  width() {
+    return Math.max(240, Math.floor(this.boxes[0].getBoundingClientRect().width));
+  }
+
+  resize() {
+    for (const plot of this.plots) plot.setSize({ width: this.width(), height: 220 });
+  }
+}

@@ -1,0 +1,65 @@
+// The summary table: held-out metrics per run, best value per column highlighted, sortable by any column.
+
+const COLUMNS = [
+  { key: 'spec', label: 'Loss', value: (r) => r.spec, text: (v) => v },
+  { key: 'dice', label: 'Dice', value: (r) => r.metrics?.heldout.dice, best: 'max' },
+  { key: 'iou', label: 'IoU', value: (r) => r.metrics?.heldout.iou, best: 'max' },
+  { key: 'precision', label: 'Precision', value: (r) => r.metrics?.heldout.precision, best: 'max' },
+  { key: 'recall', label: 'Recall', value: (r) => r.metrics?.heldout.recall, best: 'max' },
+  { key: 'accuracy', label: 'Pixel accuracy', value: (r) => r.metrics?.heldout.accuracy, best: 'max' },
+  { key: 'steps', label: 'Steps', value: (r) => r.step, text: (v) => String(v) },
+  { key: 'time', label: 'Time (s)', value: (r) => r.trainingMs / 1000, text: (v) => v.toFixed(1) },
+  { key: 'checksum', label: 'Weights checksum', value: (r) => r.checksum, text: (v) => v ?? '—' },
+];
+
+const fixed3 = (v) => (v == null || Number.isNaN(v) ? '—' : v.toFixed(3));
+
+export class SummaryTable {
+  constructor(table) {
+    this.table = table;
+    this.sort = { key: 'dice', descending: true };
+  }
+
+  render(runs) {
+    const head = document.createElement('thead');
+    const headRow = head.insertRow();
+    for (const column of COLUMNS) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      const sorted = this.sort.key === column.key;
+      th.setAttribute('aria-sort', sorted ? (this.sort.descending ? 'descending' : 'ascending') : 'none');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = column.label + (sorted ? (this.sort.descending ? ' ▼' : ' ▲') : '');
+      button.addEventListener('click', () => {
+        this.sort = { key: column.key, descending: sorted ? !this.sort.descending : column.key !== 'spec' };
+        this.render(runs);
+      });
+      th.append(button);
+      headRow.append(th);
+    }
+    const best = Object.fromEntries(COLUMNS.filter((c) => c.best).map((c) => {
+      const values = runs.map(c.value).filter((v) => v != null && !Number.isNaN(v));
+      return [c.key, values.length > 1 ? Math.max(...values) : undefined];
+    }));
+    const sortColumn = COLUMNS.find((c) => c.key === this.sort.key);
+    const order = [...runs].sort((a, b) => {
+      const [x, y] = [sortColumn.value(a), sortColumn.value(b)];
+      const cmp = typeof x === 'string' ? String(x).localeCompare(String(y)) : (x ?? -Infinity) - (y ?? -Infinity);
+      return this.sort.descending ? -cmp : cmp;
+    });
+    const body = document.createElement('tbody');
+    for (const run of order) {
+      const row = body.insertRow();
+      for (const column of COLUMNS) {
+        const value = column.value(run);
+        const cell = column.key === 'spec' ? document.createElement('th') : row.insertCell();
+        if (column.key === 'spec') { cell.scope = 'row'; row.append(cell); }
+        cell.textContent = (column.text ?? fixed3)(value);
+        cell.dataset.key = column.key;
+        if (column.best && value != null && value === best[column.key]) cell.classList.add('best');
+      }
+    }
+    this.table.replaceChildren(head, body);
+  }
+}
