@@ -1,16 +1,16 @@
 //! Segloss: train a tiny stride-1 convolutional segmenter under several losses side by side.
 //! Data flows one way: pixels → tensors → model → logits → loss → gradients → optimizer → weights.
 
-pub mod error;
-pub mod tensor;
-pub mod rng;
-pub mod kernels;
-pub mod nn;
-pub mod loss;
-pub mod optim;
-pub mod metrics;
 pub mod data;
+pub mod error;
 pub mod experiment;
+pub mod kernels;
+pub mod loss;
+pub mod metrics;
+pub mod nn;
+pub mod optim;
+pub mod rng;
+pub mod tensor;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

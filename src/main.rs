@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "segloss", version, about = "Compare segmentation losses on a tiny conv segmenter")]
+#[command(
+    name = "segloss",
+    version,
+    about = "Compare segmentation losses on a tiny conv segmenter"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

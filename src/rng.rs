@@ -53,9 +53,24 @@ mod tests {
 
     #[test]
     fn same_seed_same_sequence_streams_differ() {
-        let a: Vec<u64> = (0..4).map({ let mut r = Rng::new(7, 0); move |_| r.next_u64() }).collect();
-        let b: Vec<u64> = (0..4).map({ let mut r = Rng::new(7, 0); move |_| r.next_u64() }).collect();
-        let c: Vec<u64> = (0..4).map({ let mut r = Rng::new(7, 1); move |_| r.next_u64() }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 0);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 0);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let c: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.next_u64()
+            })
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }
@@ -72,6 +87,10 @@ mod tests {
             assert!(z.is_finite());
             sum += z;
         }
-        assert!((sum / 10_000.0).abs() < 0.05, "normal mean {}", sum / 10_000.0);
+        assert!(
+            (sum / 10_000.0).abs() < 0.05,
+            "normal mean {}",
+            sum / 10_000.0
+        );
     }
 }

@@ -10,7 +10,10 @@ pub type TensorView<'a> = ArrayView4<'a, f32>;
 /// Checks `t` against `expected` (None = any size) and names the tensor in the error.
 pub fn check_shape(name: &str, shape: &[usize], expected: [Option<usize>; 4]) -> Result<()> {
     let fits = shape.len() == 4
-        && shape.iter().zip(expected.iter()).all(|(&s, e)| e.is_none_or(|e| e == s));
+        && shape
+            .iter()
+            .zip(expected.iter())
+            .all(|(&s, e)| e.is_none_or(|e| e == s));
     if fits {
         return Ok(());
     }
@@ -40,7 +43,10 @@ mod tests {
     fn shape_check_names_tensor_and_both_shapes() {
         assert!(check_shape("logits", &[2, 4, 4, 1], [None, None, None, Some(1)]).is_ok());
         let err = check_shape("logits", &[2, 4, 4, 3], [None, None, None, Some(1)]).unwrap_err();
-        assert_eq!(err.0, "logits has shape (2, 4, 4, 3), expected (N, H, W, 1)");
+        assert_eq!(
+            err.0,
+            "logits has shape (2, 4, 4, 3), expected (N, H, W, 1)"
+        );
         assert!(check_shape("x", &[4, 4], [None; 4]).is_err());
     }
 }

@@ -1,6 +1,6 @@
 //! The only file that touches wasm_bindgen: converts types and maps errors to `JsError`, no logic.
 
-use crate::data::{self, Dataset, Sample};
+use crate::data::{self, Dataset, Sample, Split};
 use wasm_bindgen::Clamped;
 use wasm_bindgen::prelude::*;
 
@@ -29,11 +29,12 @@ pub fn random_seed() -> f64 {
 /// The demo scenes as an array of { name, title, description, fraction }.
 #[wasm_bindgen]
 pub fn scenes() -> js_sys::Array {
-    data::synth::scenes()
+    data::scenes()
         .iter()
         .map(|scene| {
             let object = js_sys::Object::new();
-            let set = |key: &str, value: JsValue| js_sys::Reflect::set(&object, &key.into(), &value);
+            let set =
+                |key: &str, value: JsValue| js_sys::Reflect::set(&object, &key.into(), &value);
             let _ = set("name", scene.name.into());
             let _ = set("title", scene.title.into());
             let _ = set("description", scene.description.into());
@@ -52,7 +53,9 @@ impl JsDataset {
     /// Generates a seeded demo scene.
     #[wasm_bindgen(js_name = demo)]
     pub fn demo(name: &str, seed: f64) -> Result<JsDataset, JsError> {
-        data::synth::generate(name, seed as u64).map(JsDataset).map_err(js_error)
+        data::generate(name, seed as u64)
+            .map(JsDataset)
+            .map_err(js_error)
     }
 
     pub fn count(&self, split: &str) -> Result<usize, JsError> {
@@ -70,12 +73,14 @@ impl JsDataset {
     /// RGBA pixels ready for `new ImageData(...)`.
     #[wasm_bindgen(js_name = imageRgba)]
     pub fn image_rgba(&self, split: &str, index: usize) -> Result<Clamped<Vec<u8>>, JsError> {
-        self.sample(split, index).map(|s| Clamped(data::image::image_to_rgba(&s.image)))
+        self.sample(split, index)
+            .map(|s| Clamped(data::image::image_to_rgba(&s.image)))
     }
 
     #[wasm_bindgen(js_name = maskRgba)]
     pub fn mask_rgba(&self, split: &str, index: usize) -> Result<Clamped<Vec<u8>>, JsError> {
-        self.sample(split, index).map(|s| Clamped(data::image::mask_to_rgba(&s.mask)))
+        self.sample(split, index)
+            .map(|s| Clamped(data::image::mask_to_rgba(&s.mask)))
     }
 
     /// Object pixels / all pixels of one image.
@@ -84,26 +89,35 @@ impl JsDataset {
         self.sample(split, index).map(Sample::foreground_fraction)
     }
 
-    /// Object pixels / all pixels over the training images.
-    #[wasm_bindgen(js_name = trainForegroundFraction)]
-    pub fn train_foreground_fraction(&self) -> f64 {
+    /// Object pixels / all pixels over every image.
+    #[wasm_bindgen(js_name = foregroundFractionAll)]
+    pub fn foreground_fraction_all(&self) -> f64 {
         self.0.foreground_fraction()
+    }
+}
+
+fn parse_split(split: &str) -> Result<Split, JsError> {
+    match split {
+        "train" => Ok(Split::Train),
+        "heldout" => Ok(Split::Heldout),
+        other => Err(JsError::new(&format!(
+            "unknown split {other:?}: use \"train\" or \"heldout\""
+        ))),
     }
 }
 
 impl JsDataset {
     fn samples(&self, split: &str) -> Result<&[Sample], JsError> {
-        match split {
-            "train" => Ok(&self.0.train),
-            "heldout" => Ok(&self.0.heldout),
-            other => Err(JsError::new(&format!("unknown split {other:?}: use \"train\" or \"heldout\""))),
-        }
+        Ok(self.0.split(parse_split(split)?))
     }
 
     fn sample(&self, split: &str, index: usize) -> Result<&Sample, JsError> {
         let samples = self.samples(split)?;
         samples.get(index).ok_or_else(|| {
-            JsError::new(&format!("{split} image {index} does not exist ({} images)", samples.len()))
+            JsError::new(&format!(
+                "{split} image {index} does not exist ({} images)",
+                samples.len()
+            ))
         })
     }
 }

@@ -27,15 +27,22 @@ fn count_simd(wasm: &[u8]) -> (usize, usize) {
 }
 
 fn is_simd(op: &str) -> bool {
-    op.starts_with("V128") || ["I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"].iter().any(|p| op.starts_with(p))
+    op.starts_with("V128")
+        || ["I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"]
+            .iter()
+            .any(|p| op.starts_with(p))
 }
 
 fn read_module(flavour: &str) -> Option<Vec<u8>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("dist/pkg/{flavour}/segloss_bg.wasm"));
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("dist/pkg/{flavour}/segloss_bg.wasm"));
     match std::fs::read(&path) {
         Ok(bytes) => Some(bytes),
         Err(_) if std::env::var_os("SEGLOSS_REQUIRE_WASM").is_none() => {
-            eprintln!("skipped: {} not built (run scripts/build.sh)", path.display());
+            eprintln!(
+                "skipped: {} not built (run scripts/build.sh)",
+                path.display()
+            );
             None
         }
         Err(e) => panic!("{}: {e}", path.display()),
@@ -44,7 +51,9 @@ fn read_module(flavour: &str) -> Option<Vec<u8>> {
 
 #[test]
 fn simd_build_has_v128_and_no_relaxed_simd() {
-    let Some(wasm) = read_module("simd128") else { return };
+    let Some(wasm) = read_module("simd128") else {
+        return;
+    };
     let (simd, relaxed) = count_simd(&wasm);
     eprintln!("simd128 build: {simd} v128 instructions, {relaxed} relaxed");
     assert!(simd > 100, "only {simd} v128 instructions: is +simd128 on?");
@@ -53,7 +62,9 @@ fn simd_build_has_v128_and_no_relaxed_simd() {
 
 #[test]
 fn portable_build_has_no_simd_at_all() {
-    let Some(wasm) = read_module("portable") else { return };
+    let Some(wasm) = read_module("portable") else {
+        return;
+    };
     assert_eq!(count_simd(&wasm), (0, 0));
 }
 
@@ -61,8 +72,8 @@ fn portable_build_has_no_simd_at_all() {
 fn detector_counts_a_hand_made_simd_module() {
     // (func (result v128) i32.const 0 i8x16.splat): the same bytes the page uses to detect SIMD.
     let module = [
-        0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253,
-        15, 11,
+        0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0,
+        253, 15, 11,
     ];
     assert_eq!(count_simd(&module), (1, 0));
 }

@@ -4,5 +4,7 @@
 pub struct Args {}
 
 pub fn main(_args: Args) -> segloss::Result<()> {
-    Err(segloss::Error::new("this subcommand is not implemented yet"))
+    Err(segloss::Error::new(
+        "this subcommand is not implemented yet",
+    ))
 }

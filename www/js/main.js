@@ -56,7 +56,7 @@ function generateDataset() {
   const ds = state.dataset;
   $('scene-description').textContent = $('scene').selectedOptions[0]?.dataset.description ?? '';
   setStatus(`${ds.count('train')} training and ${ds.count('heldout')} held-out images, `
-    + `${percent(ds.trainForegroundFraction())} object pixels in training (seed ${state.seed}).`);
+    + `${percent(ds.foregroundFractionAll())} object pixels overall (seed ${state.seed}).`);
   drawSamples();
   drawHead();
   return true;
