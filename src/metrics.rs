@@ -1,1 +1,221 @@
-//! Confusion counts and Dice/IoU/precision/recall/accuracy at a threshold (metrics are not losses).
+//! Confusion counts and Dice/IoU/precision/recall/accuracy at a threshold (metrics are not losses:
+//! they score hard decisions and have no gradient).
+//!
+//! A pixel is predicted object when its probability is ≥ the threshold (0.5 in the page and CLI,
+//! i.e. logit ≥ 0). Per-image metrics come from that image's counts; overall metrics from the counts
+//! summed over the images (so large objects weigh more, as in a single big image).
+//!
+//! Empty cases: a ratio whose denominator is zero is 1 when the image has no object and none was
+//! predicted (nothing to find, nothing invented: a perfect answer), and 0 otherwise (scikit-learn's
+//! `zero_division=0`). So with no object and no prediction every metric is 1; with objects but no
+//! prediction precision is 0 (not undefined) as are Dice, IoU and recall.
+
+use crate::bail;
+use crate::error::Result;
+use ndarray::ArrayView2;
+
+/// Pixel counts of one or more images.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Confusion {
+    pub true_positive: u64,
+    pub false_positive: u64,
+    pub false_negative: u64,
+    pub true_negative: u64,
+}
+
+/// The scores of one `Confusion`, each in [0, 1].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Metrics {
+    pub dice: f64,
+    pub iou: f64,
+    pub precision: f64,
+    pub recall: f64,
+    pub accuracy: f64,
+}
+
+impl Confusion {
+    /// Counts (H, W) `probabilities` ≥ `threshold` against an (H, W) `mask` in {0, 1} (> 0.5 is object).
+    pub fn from_probabilities(
+        probabilities: ArrayView2<f32>,
+        mask: ArrayView2<f32>,
+        threshold: f32,
+    ) -> Result<Confusion> {
+        if probabilities.dim() != mask.dim() {
+            let ((ph, pw), (mh, mw)) = (probabilities.dim(), mask.dim());
+            bail!("probabilities are {ph}×{pw} pixels but the mask is {mh}×{mw}");
+        }
+        let mut counts = Confusion::default();
+        for (&p, &m) in probabilities.iter().zip(mask.iter()) {
+            match (p >= threshold, m > 0.5) {
+                (true, true) => counts.true_positive += 1,
+                (true, false) => counts.false_positive += 1,
+                (false, true) => counts.false_negative += 1,
+                (false, false) => counts.true_negative += 1,
+            }
+        }
+        Ok(counts)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.true_positive + self.false_positive + self.false_negative + self.true_negative
+    }
+
+    /// True when the image has no object and none was predicted.
+    fn both_empty(&self) -> bool {
+        self.true_positive + self.false_positive + self.false_negative == 0
+    }
+
+    /// numerator / denominator, with the module's convention when the denominator is 0.
+    fn ratio(&self, numerator: u64, denominator: u64) -> f64 {
+        if denominator > 0 {
+            numerator as f64 / denominator as f64
+        } else if self.both_empty() {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
+    /// 2·TP / (2·TP + FP + FN).
+    pub fn dice(&self) -> f64 {
+        let (tp, fp, fn_) = (self.true_positive, self.false_positive, self.false_negative);
+        self.ratio(2 * tp, 2 * tp + fp + fn_)
+    }
+
+    /// TP / (TP + FP + FN), the Jaccard index.
+    pub fn iou(&self) -> f64 {
+        let (tp, fp, fn_) = (self.true_positive, self.false_positive, self.false_negative);
+        self.ratio(tp, tp + fp + fn_)
+    }
+
+    /// TP / (TP + FP): the share of predicted object pixels that are object.
+    pub fn precision(&self) -> f64 {
+        self.ratio(self.true_positive, self.true_positive + self.false_positive)
+    }
+
+    /// TP / (TP + FN): the share of object pixels found.
+    pub fn recall(&self) -> f64 {
+        self.ratio(self.true_positive, self.true_positive + self.false_negative)
+    }
+
+    /// (TP + TN) / all pixels.
+    pub fn accuracy(&self) -> f64 {
+        self.ratio(self.true_positive + self.true_negative, self.total())
+    }
+
+    pub fn metrics(&self) -> Metrics {
+        Metrics {
+            dice: self.dice(),
+            iou: self.iou(),
+            precision: self.precision(),
+            recall: self.recall(),
+            accuracy: self.accuracy(),
+        }
+    }
+}
+
+impl std::ops::Add for Confusion {
+    type Output = Confusion;
+
+    fn add(self, other: Confusion) -> Confusion {
+        Confusion {
+            true_positive: self.true_positive + other.true_positive,
+            false_positive: self.false_positive + other.false_positive,
+            false_negative: self.false_negative + other.false_negative,
+            true_negative: self.true_negative + other.true_negative,
+        }
+    }
+}
+
+impl std::iter::Sum for Confusion {
+    fn sum<I: Iterator<Item = Confusion>>(iter: I) -> Confusion {
+        iter.fold(Confusion::default(), |a, b| a + b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn counts(tp: u64, fp: u64, fn_: u64, tn: u64) -> Confusion {
+        Confusion {
+            true_positive: tp,
+            false_positive: fp,
+            false_negative: fn_,
+            true_negative: tn,
+        }
+    }
+
+    #[test]
+    fn counts_at_threshold_include_equality() {
+        let p = array![[0.9f32, 0.5, 0.49], [0.1, 0.7, 0.2]];
+        let m = array![[1.0f32, 0.0, 1.0], [0.0, 1.0, 0.0]];
+        // ≥ 0.5 predicts (0,0), (0,1), (1,1): TP (0,0), (1,1); FP (0,1); FN (0,2); TN (1,0), (1,2).
+        assert_eq!(
+            Confusion::from_probabilities(p.view(), m.view(), 0.5).unwrap(),
+            counts(2, 1, 1, 2)
+        );
+        let err = Confusion::from_probabilities(p.view(), m.t(), 0.5).unwrap_err();
+        assert_eq!(err.0, "probabilities are 2×3 pixels but the mask is 3×2");
+    }
+
+    #[test]
+    fn scores_match_hand_computed_values() {
+        // TP 6, FP 2, FN 4, TN 88: Dice 12/18, IoU 6/12, precision 6/8, recall 6/10, accuracy 94/100.
+        let m = counts(6, 2, 4, 88).metrics();
+        assert_eq!(
+            m,
+            Metrics {
+                dice: 12.0 / 18.0,
+                iou: 0.5,
+                precision: 0.75,
+                recall: 0.6,
+                accuracy: 0.94
+            }
+        );
+        // Dice = 2·IoU / (1 + IoU) always.
+        assert!((m.dice - 2.0 * m.iou / (1.0 + m.iou)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn empty_cases_follow_the_stated_convention() {
+        // No object, nothing predicted: perfect.
+        let perfect = Metrics {
+            dice: 1.0,
+            iou: 1.0,
+            precision: 1.0,
+            recall: 1.0,
+            accuracy: 1.0,
+        };
+        assert_eq!(counts(0, 0, 0, 10).metrics(), perfect);
+        // Objects missed entirely: precision has no predictions to judge and scores 0.
+        let missed = counts(0, 0, 3, 7).metrics();
+        assert_eq!(
+            (
+                missed.dice,
+                missed.iou,
+                missed.precision,
+                missed.recall,
+                missed.accuracy
+            ),
+            (0.0, 0.0, 0.0, 0.0, 0.7)
+        );
+        // Objects invented on an empty image: recall has nothing to find and scores 0.
+        let invented = counts(0, 4, 0, 6).metrics();
+        assert_eq!(
+            (invented.dice, invented.precision, invented.recall),
+            (0.0, 0.0, 0.0)
+        );
+        assert_eq!(Confusion::default().accuracy(), 1.0);
+    }
+
+    #[test]
+    fn overall_scores_sum_counts_not_scores() {
+        let images = [counts(6, 2, 4, 88), counts(0, 0, 0, 100)];
+        let overall: Confusion = images.iter().copied().sum();
+        assert_eq!(overall, counts(6, 2, 4, 188));
+        // Mean of per-image Dice would be (2/3 + 1)/2; the summed counts keep 2/3.
+        assert_eq!(overall.dice(), 12.0 / 18.0);
+    }
+}
