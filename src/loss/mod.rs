@@ -11,6 +11,7 @@
 //! returned as f32.
 
 mod catalogue;
+pub mod explore;
 mod focal;
 mod lovasz;
 mod mse;
