@@ -3,7 +3,7 @@
 
 use ndarray::Array4;
 use ndarray_npy::{read_npy, write_npy};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn scratch(name: &str) -> PathBuf {
@@ -19,7 +19,7 @@ fn segloss(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn path(p: &PathBuf) -> &str {
+fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
