@@ -1,5 +1,6 @@
 //! Datasets: images with their masks, the seeded demo scenes, and conversion to tensors and pixels.
 
+pub mod batch;
 pub mod image;
 mod noise;
 mod synth;
