@@ -1,4 +1,41 @@
-//! One file per subcommand; each turns its arguments into library calls and prints the result.
+//! The subcommands, one file each; each turns its arguments into library calls and prints the result.
 
 pub mod loss;
 pub mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "segloss",
+    version,
+    about = "Compare segmentation losses on a tiny conv segmenter"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate one loss spec on .npy logits and targets (NHWC); print {"loss": value}.
+    Loss(loss::Args),
+    /// Train every loss of an experiment headlessly and print metrics and checksums.
+    Run(run::Args),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Loss(args) => loss::main(args),
+        Command::Run(args) => run::main(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("segloss: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -143,6 +143,37 @@ pub fn signed_to_rgba(values: &Array2<f32>, scale: f32) -> Vec<u8> {
         .collect()
 }
 
+/// Overlay colours: true positive, false positive, false negative (distinguishable with the common
+/// colour-vision deficiencies); true negatives show the image itself, dimmed.
+pub const TRUE_POSITIVE: [u8; 3] = [255, 212, 0];
+pub const FALSE_POSITIVE: [u8; 3] = [255, 59, 48];
+pub const FALSE_NEGATIVE: [u8; 3] = [0, 194, 255];
+
+/// The image (H, W, 3) dimmed to grey with TP/FP/FN of `prediction` against `mask` (both (H, W) in
+/// {0, 1}) blended on top, as RGBA bytes.
+pub fn overlay_to_rgba(
+    image: &Array3<f32>,
+    mask: &Array2<f32>,
+    prediction: &Array2<f32>,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(mask.len() * 4);
+    for ((pixel, &truth), &predicted) in image.rows().into_iter().zip(mask).zip(prediction) {
+        let grey = (pixel[0] + pixel[1] + pixel[2]) / 3.0 * 0.6;
+        let colour = match (truth >= 0.5, predicted >= 0.5) {
+            (true, true) => Some(TRUE_POSITIVE),
+            (false, true) => Some(FALSE_POSITIVE),
+            (true, false) => Some(FALSE_NEGATIVE),
+            (false, false) => None,
+        };
+        let blend = |c: usize| match colour {
+            Some(rgb) => (0.75 * rgb[c] as f32 + 0.25 * 255.0 * grey + 0.5) as u8,
+            None => (255.0 * grey + 0.5) as u8,
+        };
+        out.extend([blend(0), blend(1), blend(2), 255]);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +236,34 @@ mod tests {
         assert_eq!(
             signed_to_rgba(&g, 0.0),
             vec![59, 76, 192, 255, 242, 242, 242, 255, 211, 123, 140, 255]
+        );
+    }
+
+    #[test]
+    fn overlay_colours_each_outcome() {
+        let image = Array3::from_elem((1, 4, 3), 0.5f32);
+        let mask = array![[1.0f32, 0.0, 1.0, 0.0]];
+        let prediction = array![[1.0f32, 1.0, 0.0, 0.0]];
+        let rgba = overlay_to_rgba(&image, &mask, &prediction);
+        // Grey 0.5 · 0.6 = 0.3 under a 25 % blend: 0.25 · 255 · 0.3 = 19.125.
+        assert_eq!(
+            rgba[0..3],
+            [
+                (0.75 * 255.0 + 19.125 + 0.5) as u8,
+                (0.75 * 212.0 + 19.125 + 0.5) as u8,
+                (19.125f32 + 0.5) as u8
+            ]
+        );
+        assert_eq!(rgba[4], (0.75 * 255.0 + 19.125 + 0.5) as u8);
+        assert_eq!(
+            rgba[10],
+            (0.75 * 255.0 + 19.125 + 0.5) as u8,
+            "false negative is blue-ish"
+        );
+        assert_eq!(
+            rgba[12..16],
+            [77, 77, 77, 255],
+            "true negative is the dimmed image"
         );
     }
 }

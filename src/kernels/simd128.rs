@@ -1,1 +1,203 @@
-//! simd128 kernels (core::arch::wasm32), bit-identical to portable.rs.
+//! simd128 kernels (core::arch::wasm32), bit-identical to portable.rs: the same tiles with
+//! `v128` lanes in place of array lanes. Each output channel is one lane, so a lane sees exactly
+//! the sums of its portable twin: `f32x4_mul` then `f32x4_add` (never fused), in the same order.
+//! Blocks of single channels (counts that are not a multiple of 4) reuse the portable tiles.
+
+use super::portable::{ForwardOp, TapRow, WeightOp};
+use super::{ConvGeometry, PixelTile, channel_blocks, input_channel_blocks, rotate_weights};
+use core::arch::wasm32::*;
+
+/// Four lanes from `values[..4]` (bounds-checked, so never out of range).
+#[inline(always)]
+fn load(values: &[f32]) -> v128 {
+    let four = &values[..4];
+    // SAFETY: `four` is 16 readable bytes; v128_load has no alignment requirement.
+    unsafe { v128_load(four.as_ptr().cast()) }
+}
+
+#[inline(always)]
+fn store(values: &mut [f32], vector: v128) {
+    let four = &mut values[..4];
+    // SAFETY: `four` is 16 writable bytes; v128_store has no alignment requirement.
+    unsafe { v128_store(four.as_mut_ptr().cast(), vector) }
+}
+
+/// `value` in all four lanes, read straight from memory.
+#[inline(always)]
+fn splat(value: &f32) -> v128 {
+    // SAFETY: a reference is 4 readable bytes; the load is 1-aligned.
+    unsafe { v128_load32_splat((value as *const f32).cast()) }
+}
+
+/// `output = conv(input, weight) + bias`, then ReLU when `relu`.
+/// Shapes: input (N, H, W, in), weight (k, k, in, out), bias (out), output (N, H, W, out).
+pub fn conv_forward(
+    geometry: &ConvGeometry,
+    input: &[f32],
+    weight: &[f32],
+    bias: &[f32],
+    relu: bool,
+    output: &mut [f32],
+) {
+    geometry.assert_forward(input.len(), weight.len(), Some(bias.len()), output.len());
+    let op = ForwardOp {
+        geometry,
+        input,
+        weight,
+        bias: Some(bias),
+        relu,
+    };
+    run_forward(&op, output);
+}
+
+/// `dinput = conv(doutput, rotate180(weight)ᵀ)`.
+/// Shapes: doutput (N, H, W, out), weight (k, k, in, out), dinput (N, H, W, in).
+pub fn conv_backward_input(
+    geometry: &ConvGeometry,
+    doutput: &[f32],
+    weight: &[f32],
+    dinput: &mut [f32],
+) {
+    let transposed = geometry.transposed();
+    transposed.assert_forward(doutput.len(), weight.len(), None, dinput.len());
+    let rotated = rotate_weights(geometry, weight); // (k, k, out, in)
+    let op = ForwardOp {
+        geometry: &transposed,
+        input: doutput,
+        weight: &rotated,
+        bias: None,
+        relu: false,
+    };
+    run_forward(&op, dinput);
+}
+
+/// `dweight = Σ_pixels input ⊗ doutput` per tap and `dbias = Σ_pixels doutput`, overwriting both.
+/// Shapes: input (N, H, W, in), doutput (N, H, W, out), dweight (k, k, in, out), dbias (out).
+pub fn conv_backward_weight(
+    geometry: &ConvGeometry,
+    input: &[f32],
+    doutput: &[f32],
+    dweight: &mut [f32],
+    dbias: &mut [f32],
+) {
+    geometry.assert_forward(input.len(), dweight.len(), Some(dbias.len()), doutput.len());
+    let op = WeightOp {
+        geometry,
+        input,
+        doutput,
+    };
+    op.run_bias(dbias);
+    dweight.fill(0.0);
+    op.for_each_tap_row(|row| {
+        for (ci, rows) in input_channel_blocks(geometry.in_channels) {
+            for (co, lanes) in channel_blocks(geometry.out_channels) {
+                match (rows, lanes) {
+                    (4, 8) => weight_tile::<4, 2>(&op, row, ci, co, dweight),
+                    (4, 4) => weight_tile::<4, 1>(&op, row, ci, co, dweight),
+                    (4, _) => op.tile::<4, 1>(row, ci, co, dweight),
+                    (_, 8) => weight_tile::<1, 2>(&op, row, ci, co, dweight),
+                    (_, 4) => weight_tile::<1, 1>(&op, row, ci, co, dweight),
+                    _ => op.tile::<1, 1>(row, ci, co, dweight),
+                }
+            }
+        }
+    });
+}
+
+fn run_forward(op: &ForwardOp, output: &mut [f32]) {
+    op.geometry.for_each_pixel_tile(|tile| {
+        for (co, lanes) in channel_blocks(op.geometry.out_channels) {
+            match (tile.pixels, lanes) {
+                (4, 8) => forward_tile::<4, 2>(op, tile, co, output),
+                (4, 4) => forward_tile::<4, 1>(op, tile, co, output),
+                (4, _) => op.tile::<4, 1>(tile, co, output),
+                (_, 8) => forward_tile::<1, 2>(op, tile, co, output),
+                (_, 4) => forward_tile::<1, 1>(op, tile, co, output),
+                _ => op.tile::<1, 1>(tile, co, output),
+            }
+        }
+    });
+}
+
+/// Output channels `co..co + 4 * VECTORS` of the `PIXELS` pixels of `tile`: per input value one
+/// splat, times the packed weights of `VECTORS` × 4 output channels.
+#[inline(always)]
+fn forward_tile<const PIXELS: usize, const VECTORS: usize>(
+    op: &ForwardOp,
+    tile: &PixelTile,
+    co: usize,
+    output: &mut [f32],
+) {
+    let g = op.geometry;
+    let (k, cin, cout) = (g.kernel, g.in_channels, g.out_channels);
+    let start = match op.bias {
+        Some(bias) => core::array::from_fn(|v| load(&bias[co + 4 * v..])),
+        None => [f32x4_splat(0.0); VECTORS],
+    };
+    let mut acc = [start; PIXELS];
+    for ky in tile.taps_y.clone() {
+        for kx in tile.taps_x.clone() {
+            let first = g.tap_pixel(tile.n, tile.y, tile.x, ky, kx) * cin;
+            let pixels = &op.input[first..first + PIXELS * cin]; // (PIXELS, in)
+            let taps = &op.weight[(ky * k + kx) * cin * cout..][..cin * cout]; // (in, out)
+            for ci in 0..cin {
+                let w: [v128; VECTORS] =
+                    core::array::from_fn(|v| load(&taps[ci * cout + co + 4 * v..]));
+                for (p, pixel) in acc.iter_mut().enumerate() {
+                    let value = splat(&pixels[p * cin + ci]);
+                    for (sum, &w) in pixel.iter_mut().zip(&w) {
+                        *sum = f32x4_add(*sum, f32x4_mul(value, w));
+                    }
+                }
+            }
+        }
+    }
+    let first = g.pixel(tile.n, tile.y, tile.x);
+    for (p, pixel) in acc.iter().enumerate() {
+        let out = &mut output[(first + p) * cout + co..];
+        for (v, &sum) in pixel.iter().enumerate() {
+            // pmax(sum, 0) = sum < 0 ? 0 : sum, like the portable store: NaN passes through.
+            let sum = if op.relu {
+                f32x4_pmax(sum, f32x4_splat(0.0))
+            } else {
+                sum
+            };
+            store(&mut out[4 * v..], sum);
+        }
+    }
+}
+
+/// Adds one row's contribution to dweight[ky, kx, ci..ci + ROWS, co..co + 4 * VECTORS]: per pixel,
+/// `ROWS` input splats times `VECTORS` loads of doutput.
+#[inline(always)]
+fn weight_tile<const ROWS: usize, const VECTORS: usize>(
+    op: &WeightOp,
+    row: &TapRow,
+    ci: usize,
+    co: usize,
+    dweight: &mut [f32],
+) {
+    let g = op.geometry;
+    let (cin, cout) = (g.in_channels, g.out_channels);
+    let first = ((row.ky * g.kernel + row.kx) * cin + ci) * cout + co;
+    let mut acc: [[v128; VECTORS]; ROWS] = core::array::from_fn(|r| {
+        core::array::from_fn(|v| load(&dweight[first + r * cout + 4 * v..]))
+    });
+    for x in row.xs.clone() {
+        let doutput = &op.doutput[g.pixel(row.n, row.y, x) * cout + co..];
+        let d: [v128; VECTORS] = core::array::from_fn(|v| load(&doutput[4 * v..]));
+        let source = g.tap_pixel(row.n, row.y, x, row.ky, row.kx) * cin + ci;
+        let values = &op.input[source..source + ROWS];
+        for (sums, value) in acc.iter_mut().zip(values) {
+            let value = splat(value);
+            for (sum, &d) in sums.iter_mut().zip(&d) {
+                *sum = f32x4_add(*sum, f32x4_mul(value, d));
+            }
+        }
+    }
+    for (r, sums) in acc.iter().enumerate() {
+        for (v, &sum) in sums.iter().enumerate() {
+            store(&mut dweight[first + r * cout + 4 * v..], sum);
+        }
+    }
+}

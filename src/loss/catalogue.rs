@@ -187,7 +187,7 @@ static CATALOGUE: [LossInfo; 11] = [
         formula: "1 − (2Σ_c w_c·Σp_c g_c + s)/(Σ_c w_c·(Σp_c + Σg_c) + s) over c ∈ {bg, fg}",
         convention: "MONAI GeneralizedDiceLoss(softmax=True, w_type, smooth_nr=s, smooth_dr=s) on the two channels [bg, fg] (a sigmoid head is read as [0, x])",
         reduction: "per image, then the mean",
-        empty_mask: "an empty class's infinite weight becomes the largest finite weight of the image (MONAI), so an empty image is scored on the background alone",
+        empty_mask: "an empty class's infinite weight becomes the largest finite weight of the image (MONAI): on an empty image both classes weigh 1/G_bg², and foreground predicted there still counts in the denominator",
         when_to_use: "Dice that balances the two classes by their size in each image: the rare class counts as much as the common one",
     },
     LossInfo {

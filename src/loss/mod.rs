@@ -11,6 +11,7 @@
 //! returned as f32.
 
 mod catalogue;
+pub mod explore;
 mod focal;
 mod lovasz;
 mod mse;
@@ -226,7 +227,10 @@ pub(crate) fn units(batch: &Batch, per_image: bool) -> Vec<std::ops::Range<usize
         let hw = batch.pixels_per_image();
         (0..batch.images).map(|i| i * hw..(i + 1) * hw).collect()
     } else {
-        vec![0..batch.len()]
+        vec![std::ops::Range {
+            start: 0,
+            end: batch.len(),
+        }]
     }
 }
 

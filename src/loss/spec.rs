@@ -321,7 +321,7 @@ impl Loss {
     }
 
     /// Every parameter as (key, canonical value), defaults included.
-    fn pairs(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn pairs(&self) -> Vec<(&'static str, String)> {
         fn pick<T: PartialEq>(options: &[(&'static str, T)], value: &T) -> String {
             let found = options.iter().find(|(_, v)| v == value);
             found.map_or("?", |(name, _)| name).to_string()
