@@ -5,7 +5,7 @@ pub mod image;
 mod noise;
 mod synth;
 
-pub use synth::{SceneInfo, generate, scenes};
+pub use synth::{DEMO_SIZE, SceneInfo, generate, scenes};
 
 use crate::bail;
 use crate::error::Result;
