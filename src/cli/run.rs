@@ -1,10 +1,228 @@
-//! Not implemented yet.
+//! `segloss run`: trains every loss of an experiment headlessly, one run after the other, and
+//! prints per loss the final training and held-out metrics, speed and weight checksum.
+
+use segloss::data::{self, Dataset};
+use segloss::error::{Error, Result};
+use segloss::experiment::{DEFAULT_LOSSES, DataSource, Experiment};
+use segloss::metrics::Metrics;
+use segloss::optim::OptimizerConfig;
+use segloss::train::{Evaluation, Run};
+use serde_json::{Value, json};
+use std::time::Instant;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Demo scene: blobs, cells, cracks, specks, varying or touching.
+    #[arg(long, default_value = "blobs")]
+    demo: String,
+    /// Loss specs separated by ';' [default: bce;wbce;dice;focal;lovasz;tversky(alpha=0.3,beta=0.7)]
+    #[arg(long)]
+    losses: Option<String>,
+    /// Training steps per loss [default: the experiment's]
+    #[arg(long)]
+    steps: Option<usize>,
+    /// Seeds the scene, the initial weights and the batch sequence.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Adam's learning rate [default: the experiment's]
+    #[arg(long)]
+    lr: Option<f32>,
+    /// Crops per batch [default: the experiment's]
+    #[arg(long)]
+    batch: Option<usize>,
+    /// Side of the square training crops, 0 for whole images [default: the experiment's]
+    #[arg(long)]
+    patch: Option<usize>,
+    /// Train without random flips and quarter turns.
+    #[arg(long)]
+    no_augment: bool,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
 
-pub fn main(_args: Args) -> segloss::Result<()> {
-    Err(segloss::Error::new(
-        "this subcommand is not implemented yet",
-    ))
+/// One finished run.
+struct Outcome {
+    loss: String,
+    evaluation: Evaluation,
+    steps: usize,
+    seconds: f64,
+    checksum: u64,
+    diverged: Option<String>,
+}
+
+pub fn main(args: Args) -> Result<()> {
+    let experiment = experiment(&args)?;
+    experiment.validate()?;
+    let dataset = experiment.dataset()?;
+    if !args.json {
+        println!("{}", describe(&experiment, &dataset));
+        println!(
+            "{:<30} {:>29}   {:>29}   {:>7} {:>7}  {:<16}",
+            "", "train", "held-out", "", "", ""
+        );
+        println!(
+            "{:<30} {:>7}{:>7}{:>7}{:>8}   {:>7}{:>7}{:>7}{:>8}   {:>7} {:>7}  {:<16}",
+            "loss",
+            "Dice",
+            "IoU",
+            "prec",
+            "recall",
+            "Dice",
+            "IoU",
+            "prec",
+            "recall",
+            "steps/s",
+            "seconds",
+            "checksum"
+        );
+    }
+    let mut outcomes = Vec::new();
+    for index in 0..experiment.losses.len() {
+        let mut run = Run::with_dataset(&experiment, dataset.clone(), index)?;
+        let start = Instant::now();
+        run.step(experiment.steps)?;
+        let seconds = start.elapsed().as_secs_f64();
+        let outcome = Outcome {
+            loss: run.loss_spec().to_string(),
+            evaluation: run.evaluate()?,
+            steps: run.steps_done(),
+            seconds,
+            checksum: run.checksum(),
+            diverged: run.diverged().map(str::to_string),
+        };
+        if !args.json {
+            print_row(&outcome);
+        }
+        outcomes.push(outcome);
+    }
+    if args.json {
+        println!("{}", report(&experiment, &dataset, &outcomes));
+    }
+    Ok(())
+}
+
+fn experiment(args: &Args) -> Result<Experiment> {
+    let defaults = Experiment::default();
+    let specs = args
+        .losses
+        .clone()
+        .unwrap_or_else(|| DEFAULT_LOSSES.join(";"));
+    let losses = specs
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|e: Error| Error(format!("loss \"{s}\": {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut optimizer = defaults.optimizer;
+    if let Some(rate) = args.lr {
+        match &mut optimizer {
+            OptimizerConfig::Adam { lr, .. } | OptimizerConfig::Sgd { lr, .. } => *lr = rate,
+        }
+    }
+    Ok(Experiment {
+        data: DataSource::Demo {
+            scene: args.demo.clone(),
+            seed: args.seed,
+        },
+        seed: args.seed,
+        losses,
+        optimizer,
+        steps: args.steps.unwrap_or(defaults.steps),
+        batch_size: args.batch.unwrap_or(defaults.batch_size),
+        patch: args.patch.unwrap_or(defaults.patch),
+        augment: !args.no_augment,
+        ..defaults
+    })
+}
+
+fn describe(experiment: &Experiment, dataset: &Dataset) -> String {
+    let crops = match experiment.patch {
+        0 => "whole images".to_string(),
+        p => format!("{p}×{p} crops"),
+    };
+    format!(
+        "{} (seed {}, {} train + {} held-out images, {:.2} % object): {} steps of batch {} × {}{}, {:?}, {:?}",
+        dataset.name,
+        experiment.seed,
+        dataset.train.len(),
+        dataset.heldout.len(),
+        100.0 * dataset.foreground_fraction(),
+        experiment.steps,
+        experiment.batch_size,
+        crops,
+        if experiment.augment {
+            " with flips and turns"
+        } else {
+            ""
+        },
+        experiment.optimizer,
+        experiment.model,
+    )
+}
+
+fn print_row(outcome: &Outcome) {
+    let four = |m: Option<&Metrics>| match m {
+        Some(m) => format!(
+            "{:>7.3}{:>7.3}{:>7.3}{:>8.3}",
+            m.dice, m.iou, m.precision, m.recall
+        ),
+        None => format!("{:>29}", "-"),
+    };
+    let heldout = outcome.evaluation.heldout.as_ref().map(|h| &h.overall);
+    println!(
+        "{:<30} {}   {}   {:>7.1} {:>7.2}  {:016x}",
+        outcome.loss,
+        four(Some(&outcome.evaluation.train.overall)),
+        four(heldout),
+        outcome.steps as f64 / outcome.seconds.max(1e-9),
+        outcome.seconds,
+        outcome.checksum
+    );
+    if let Some(reason) = &outcome.diverged {
+        println!("    {reason}");
+    }
+}
+
+fn metrics_json(m: &Metrics) -> Value {
+    json!({ "dice": m.dice, "iou": m.iou, "precision": m.precision, "recall": m.recall, "accuracy": m.accuracy })
+}
+
+fn report(experiment: &Experiment, dataset: &Dataset, outcomes: &[Outcome]) -> Value {
+    let runs: Vec<Value> = outcomes
+        .iter()
+        .map(|o| {
+            json!({
+                "loss": o.loss,
+                "train": metrics_json(&o.evaluation.train.overall),
+                "heldout": o.evaluation.heldout.as_ref().map(|h| metrics_json(&h.overall)),
+                "steps": o.steps,
+                "seconds": o.seconds,
+                "steps_per_second": o.steps as f64 / o.seconds.max(1e-9),
+                // Hex: a u64 does not fit a JavaScript number.
+                "checksum": format!("{:016x}", o.checksum),
+                "diverged": o.diverged,
+            })
+        })
+        .collect();
+    let scene = data::scenes()
+        .iter()
+        .find(|s| s.name == dataset.name)
+        .map(|s| s.title);
+    json!({
+        "scene": dataset.name,
+        "title": scene,
+        "foreground_fraction": dataset.foreground_fraction(),
+        "seed": experiment.seed,
+        "steps": experiment.steps,
+        "batch_size": experiment.batch_size,
+        "patch": experiment.patch,
+        "augment": experiment.augment,
+        "optimizer": format!("{:?}", experiment.optimizer),
+        "model": format!("{:?}", experiment.model),
+        "runs": runs,
+    })
 }

@@ -1,10 +1,11 @@
 //! Datasets: images with their masks, the seeded demo scenes, and conversion to tensors and pixels.
 
+pub mod batch;
 pub mod image;
 mod noise;
 mod synth;
 
-pub use synth::{SceneInfo, generate, scenes};
+pub use synth::{DEMO_SIZE, SceneInfo, generate, scenes};
 
 use crate::bail;
 use crate::error::Result;

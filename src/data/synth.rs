@@ -17,8 +17,9 @@ use crate::error::Result;
 use crate::rng::Rng;
 use ndarray::{Array2, Array3};
 
-/// Demo images are SIZE × SIZE pixels.
-const SIZE: usize = 96;
+/// Demo images are DEMO_SIZE × DEMO_SIZE pixels.
+pub const DEMO_SIZE: usize = 96;
+const SIZE: usize = DEMO_SIZE;
 const TRAIN_IMAGES: usize = 8;
 const HELDOUT_IMAGES: usize = 4;
 /// Image `i` of scene `s` uses Rng stream SCENE_STREAM + 256·s + i ("SCEN" in the high bits keeps
