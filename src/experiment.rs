@@ -144,6 +144,19 @@ impl Experiment {
         }
     }
 
+    /// (N, H, W) of one training batch: crops of `patch`, or whole images.
+    pub fn batch_shape(&self) -> (usize, usize, usize) {
+        let (h, w) = match (&self.data, self.patch) {
+            (_, patch) if patch > 0 => (patch, patch),
+            (DataSource::Demo { .. }, _) => (data::DEMO_SIZE, data::DEMO_SIZE),
+            (DataSource::Given(dataset), _) => dataset
+                .train
+                .first()
+                .map_or((0, 0), |s| (s.height(), s.width())),
+        };
+        (self.batch_size, h, w)
+    }
+
     /// The images: drawn for a demo scene, cloned when given.
     pub fn dataset(&self) -> Result<Dataset> {
         match &self.data {

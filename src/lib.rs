@@ -5,6 +5,7 @@ pub mod data;
 pub mod error;
 pub mod experiment;
 pub mod kernels;
+pub mod link;
 pub mod loss;
 pub mod metrics;
 pub mod nn;

@@ -1,8 +1,12 @@
 //! The only file that touches wasm_bindgen: converts types and maps errors to `JsError`, no logic.
 
-use crate::data::{self, Dataset, Sample, Split};
+use crate::data::{self, Dataset, Sample, Split, image};
+use crate::link;
 use crate::loss::{self, LossContext, LossSpec};
+use crate::metrics::Metrics;
+use crate::nn::Head;
 use crate::tensor::Tensor;
+use crate::train::Run;
 use wasm_bindgen::Clamped;
 use wasm_bindgen::prelude::*;
 
@@ -206,5 +210,197 @@ impl JsDataset {
                 samples.len()
             ))
         })
+    }
+}
+
+/// Validates an experiment query: { query (canonical), settings (every key with its value), notes }.
+#[wasm_bindgen(js_name = normalizeExperiment)]
+pub fn normalize_experiment(query: &str) -> Result<JsValue, JsError> {
+    let decoded = link::decode(query).map_err(js_error)?;
+    let canonical = link::encode(&decoded.experiment);
+    let settings = js_sys::Object::new();
+    for (key, value) in link::settings(&decoded.experiment) {
+        let _ = js_sys::Reflect::set(&settings, &key.into(), &value.into());
+    }
+    let notes: js_sys::Array = decoded
+        .notes
+        .iter()
+        .map(|n| JsValue::from(n.as_str()))
+        .collect();
+    Ok(object([
+        ("query", canonical.into()),
+        ("settings", settings.into()),
+        ("notes", notes.into()),
+    ]))
+}
+
+fn dims(values: &[usize]) -> JsValue {
+    values
+        .iter()
+        .map(|&v| JsValue::from(v as f64))
+        .collect::<js_sys::Array>()
+        .into()
+}
+
+/// Every tensor shape of the experiment's model for one training batch.
+#[wasm_bindgen(js_name = modelShapes)]
+pub fn model_shapes(query: &str) -> Result<JsValue, JsError> {
+    let experiment = link::decode(query).map_err(js_error)?.experiment;
+    let (n, h, w) = experiment.batch_shape();
+    let model = &experiment.model;
+    let layers: js_sys::Array = model
+        .layer_shapes(n, h, w)
+        .iter()
+        .map(|layer| {
+            object([
+                ("name", layer.name.as_str().into()),
+                ("kernel", dims(&layer.kernel)),
+                ("bias", dims(&[layer.bias])),
+                ("activation", dims(&layer.activation)),
+                ("dilation", layer.dilation.into()),
+                ("relu", layer.relu.into()),
+            ])
+        })
+        .collect();
+    let classes = model.head.channels();
+    let labels: js_sys::Array = match model.head {
+        Head::Sigmoid => [object([
+            ("shape", dims(&[n, h, w, 1])),
+            ("note", "binary, float 0/1 (sigmoid head)".into()),
+        ])]
+        .into_iter()
+        .collect(),
+        Head::Softmax => [
+            object([
+                ("shape", dims(&[n, h, w, 2])),
+                (
+                    "note",
+                    "one-hot [background, object] (categorical cross-entropy)".into(),
+                ),
+            ]),
+            object([
+                ("shape", dims(&[n, h, w])),
+                (
+                    "note",
+                    "or sparse class indices 0/1 (sparse categorical cross-entropy)".into(),
+                ),
+            ]),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    Ok(object([
+        ("input", dims(&[n, h, w, 3])),
+        ("layers", layers.into()),
+        ("logits", dims(&[n, h, w, classes])),
+        (
+            "head",
+            if classes == 1 { "sigmoid" } else { "softmax" }.into(),
+        ),
+        ("labels", labels.into()),
+        ("params", (model.param_count() as f64).into()),
+        ("receptiveField", (model.receptive_field() as f64).into()),
+        (
+            "flopsPerStep",
+            (model.flops_per_step(n, h, w) as f64).into(),
+        ),
+    ]))
+}
+
+/// One loss's training run in this wasm instance (the page runs one per Web Worker).
+#[wasm_bindgen(js_name = Run)]
+pub struct JsRun(Run);
+
+fn metrics_object(m: &Metrics) -> JsValue {
+    object([
+        ("dice", m.dice.into()),
+        ("iou", m.iou.into()),
+        ("precision", m.precision.into()),
+        ("recall", m.recall.into()),
+        ("accuracy", m.accuracy.into()),
+    ])
+}
+
+#[wasm_bindgen(js_class = Run)]
+impl JsRun {
+    /// Run `loss_index` of the experiment `query`; every run of a query starts from the same weights.
+    #[wasm_bindgen(constructor)]
+    pub fn new(query: &str, loss_index: usize) -> Result<JsRun, JsError> {
+        let experiment = link::decode(query).map_err(js_error)?.experiment;
+        Run::new(&experiment, loss_index)
+            .map(JsRun)
+            .map_err(js_error)
+    }
+
+    /// Takes up to `n` steps: { steps (taken now), loss (the last), diverged (reason or undefined) }.
+    pub fn step(&mut self, n: usize) -> Result<JsValue, JsError> {
+        let report = self.0.step(n).map_err(js_error)?;
+        Ok(object([
+            ("steps", report.values.len().into()),
+            (
+                "loss",
+                report.values.last().copied().unwrap_or(f64::NAN).into(),
+            ),
+            (
+                "diverged",
+                report.diverged.map_or(JsValue::UNDEFINED, JsValue::from),
+            ),
+        ]))
+    }
+
+    #[wasm_bindgen(js_name = stepCount)]
+    pub fn step_count(&self) -> usize {
+        self.0.steps_done()
+    }
+
+    /// Overall metrics at threshold 0.5: { train, heldout } each { dice, iou, precision, recall, accuracy }.
+    pub fn evaluate(&self) -> Result<JsValue, JsError> {
+        let evaluation = self.0.evaluate().map_err(js_error)?;
+        let heldout = evaluation.heldout.as_ref().unwrap_or(&evaluation.train);
+        Ok(object([
+            ("train", metrics_object(&evaluation.train.overall)),
+            ("heldout", metrics_object(&heldout.overall)),
+        ]))
+    }
+
+    /// One image as this run sees it, as RGBA: { width, height, probability, mask, overlay, gradient }.
+    pub fn snapshot(&self, split: &str, index: usize, threshold: f32) -> Result<JsValue, JsError> {
+        let split = parse_split(split)?;
+        let snapshot = self.0.snapshot(split, index).map_err(js_error)?;
+        let sample = &self.0.dataset().split(split)[index];
+        let prediction = snapshot
+            .probabilities
+            .mapv(|p| if p >= threshold { 1.0 } else { 0.0 });
+        let descent = snapshot.dlogits.mapv(|d| -d);
+        let rgba =
+            |bytes: Vec<u8>| JsValue::from(js_sys::Uint8ClampedArray::from(bytes.as_slice()));
+        Ok(object([
+            ("width", sample.width().into()),
+            ("height", sample.height().into()),
+            (
+                "probability",
+                rgba(image::probability_to_rgba(&snapshot.probabilities)),
+            ),
+            ("mask", rgba(image::mask_to_rgba(&prediction))),
+            (
+                "overlay",
+                rgba(image::overlay_to_rgba(
+                    &sample.image,
+                    &sample.mask,
+                    &prediction,
+                )),
+            ),
+            ("gradient", rgba(image::signed_to_rgba(&descent, 0.0))),
+        ]))
+    }
+
+    /// The weights' checksum as 16 hex digits (equal checksums, equal weights).
+    pub fn checksum(&self) -> String {
+        format!("{:016x}", self.0.checksum())
+    }
+
+    #[wasm_bindgen(js_name = lossSpec)]
+    pub fn loss_spec(&self) -> String {
+        self.0.loss_spec().to_string()
     }
 }

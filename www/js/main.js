@@ -300,6 +300,7 @@ async function start() {
   fillScenePicker(api);
   wireControls();
   renderLossList();
+  writeModelControls(api.normalizeExperiment(`v=1&demo=${state.scene}`).settings);
   readSeed();
   if (generateDataset()) applySettings();
   document.body.dataset.ready = 'true';

@@ -37,7 +37,7 @@ export function writeModelControls(normalized) {
 
 /** The experiment query: `demo=cells&seed=1&losses=bce;dice&layers=2...`. */
 export function toQuery({ scene, seed, losses, model }) {
-  const parts = [`demo=${encodeURIComponent(scene)}`, `seed=${seed}`,
+  const parts = ['v=1', `demo=${encodeURIComponent(scene)}`, `seed=${seed}`,
     `losses=${losses.map(encodeURIComponent).join(';')}`];
   for (const [key, name] of Object.entries(QUERY_KEYS)) {
     parts.push(`${name}=${encodeURIComponent(String(model[key]))}`);
