@@ -121,21 +121,19 @@ fn evaluation_and_snapshots_cover_every_image() {
 fn training_learns_the_easy_scene() {
     let experiment = Experiment {
         data: DataSource::Demo {
-            scene: "blobs".into(),
+            scene: "cells".into(),
             seed: 1,
         },
-        steps: 60,
+        losses: vec!["bce".parse().unwrap()],
+        steps: 150,
         patch: 32,
-        ..with_losses(&["bce"])
+        ..Experiment::default()
     };
     let mut run = Run::new(&experiment, 0).unwrap();
     let first = run.step(1).unwrap().values[0];
     let report = run.step(experiment.steps - 1).unwrap();
-    assert!(
-        *report.values.last().unwrap() < 0.5 * first,
-        "loss {first} → {:?}",
-        report.values.last()
-    );
+    let last_twenty = report.values.iter().rev().take(20).sum::<f64>() / 20.0;
+    assert!(last_twenty < 0.6 * first, "loss {first} → {last_twenty}");
     let dice = run.evaluate().unwrap().heldout.unwrap().overall.dice;
     assert!(
         dice > 0.8,

@@ -46,8 +46,8 @@ const SCENES: [Scene; 6] = [
         info: SceneInfo {
             name: "blobs",
             title: "Stained tissue",
-            description: "Large purple regions on pink tissue, ~30 % object. Dense pink streaks are as dark \
-                          as the objects in grey level; only their hue differs.",
+            description: "Large granular purple regions on pink tissue, ~30 % object. Smooth stained \
+                          streaks share their colour, which drifts across the slide; texture tells them apart.",
             nominal_fraction: 0.30,
         },
         draw: blobs,
@@ -373,19 +373,28 @@ fn blobs(rng: &mut Rng, _image: usize) -> Sample {
     let streak_field = fbm(rng, SHAPE, periods, 3, 0.5);
     let streaks = region(&streak_field, 0.30, |y, x| mask[(y, x)] == 0.0);
     let (hue, grain) = (texture(rng, SHAPE, 20.0, 3), texture(rng, SHAPE, 4.0, 2));
-    let (fg_hue, fg_grain) = (texture(rng, SHAPE, 12.0, 2), texture(rng, SHAPE, 2.5, 2));
-    let fg_gain = between(rng, 0.85, 1.1) as f32;
+    let (fg_hue, speckle) = (texture(rng, SHAPE, 12.0, 2), texture(rng, SHAPE, 1.5, 2));
+    // How the stain took, drifting from purple to pink across the slide, in objects and streaks
+    // alike: hue tells them apart only locally; the objects' granular texture always does.
+    let stain_field = texture(rng, SHAPE, 48.0, 2);
+    let stain_bias = between(rng, -0.5, 0.5) as f32;
+    let stain = |y: usize, x: usize| unit(1.5 * stain_field[(y, x)] + stain_bias);
 
     let mut canvas = Canvas::new(|y, x| {
         let base = mix([0.94, 0.78, 0.86], [0.80, 0.56, 0.70], unit(hue[(y, x)]));
         scale(base, 1.0 + 0.10 * grain[(y, x)])
     });
     canvas.paint(&streaks, |y, x| {
-        scale([0.72, 0.38, 0.52], 1.0 + 0.12 * grain[(y, x)])
+        let colour = mix([0.62, 0.38, 0.66], [0.80, 0.52, 0.70], stain(y, x));
+        scale(colour, 1.0 + 0.04 * grain[(y, x)])
     });
     canvas.paint(&mask, |y, x| {
-        let base = mix([0.56, 0.36, 0.72], [0.74, 0.54, 0.86], unit(fg_hue[(y, x)]));
-        scale(base, fg_gain * (1.0 + 0.22 * fg_grain[(y, x)]))
+        let base = mix([0.56, 0.36, 0.72], [0.74, 0.50, 0.74], stain(y, x));
+        let lighter = [base[0] + 0.08, base[1] + 0.10, base[2] + 0.06];
+        scale(
+            mix(base, lighter, unit(fg_hue[(y, x)])),
+            1.0 + 0.30 * speckle[(y, x)],
+        )
     });
     sample(canvas.develop(rng, 0.55, 0.03), mask)
 }
