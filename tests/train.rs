@@ -113,6 +113,10 @@ fn evaluation_and_snapshots_cover_every_image() {
             && snapshot.dlogits.iter().any(|&g| g != 0.0)
     );
     assert_eq!(snapshot.metrics, heldout.per_image[3]);
+    assert_eq!(snapshot.objects, heldout.per_image_objects[3]);
+    let found: u64 = heldout.per_image_objects.iter().map(|o| o.truth).sum();
+    assert_eq!(found, heldout.objects.truth);
+    assert!(heldout.objects.truth > 0);
     let err = run.snapshot(Split::Train, 8).unwrap_err();
     assert_eq!(err.0, "train image 8 does not exist (8 images)");
 }

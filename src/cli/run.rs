@@ -4,9 +4,8 @@
 use segloss::data::{self, Dataset};
 use segloss::error::{Error, Result};
 use segloss::experiment::{DEFAULT_LOSSES, DataSource, Experiment};
-use segloss::metrics::Metrics;
 use segloss::optim::OptimizerConfig;
-use segloss::train::{Evaluation, Run};
+use segloss::train::{Evaluation, Run, SplitEvaluation};
 use serde_json::{Value, json};
 use std::time::Instant;
 
@@ -59,24 +58,14 @@ pub fn main(args: Args) -> Result<()> {
     let dataset = experiment.dataset()?;
     if !args.json {
         println!("{}", describe(&experiment, &dataset));
-        println!(
-            "{:<30} {:>29}   {:>29}   {:>7} {:>7}  {:<16}",
-            "", "train", "held-out", "", "", ""
+        let metrics = format!(
+            "{:>7}{:>7}{:>7}{:>8}{:>8}",
+            "Dice", "IoU", "prec", "recall", "obj F1"
         );
+        println!("{:<30} {:>37}   {:>37}", "", "train", "held-out");
         println!(
-            "{:<30} {:>7}{:>7}{:>7}{:>8}   {:>7}{:>7}{:>7}{:>8}   {:>7} {:>7}  {:<16}",
-            "loss",
-            "Dice",
-            "IoU",
-            "prec",
-            "recall",
-            "Dice",
-            "IoU",
-            "prec",
-            "recall",
-            "steps/s",
-            "cpu s",
-            "checksum"
+            "{:<30} {metrics}   {metrics}   {:>7} {:>7}  checksum",
+            "loss", "steps/s", "cpu s"
         );
     }
     let mut outcomes = Vec::new();
@@ -180,19 +169,22 @@ fn describe(experiment: &Experiment, dataset: &Dataset) -> String {
 }
 
 fn print_row(outcome: &Outcome) {
-    let four = |m: Option<&Metrics>| match m {
-        Some(m) => format!(
-            "{:>7.3}{:>7.3}{:>7.3}{:>8.3}",
-            m.dice, m.iou, m.precision, m.recall
-        ),
-        None => format!("{:>29}", "-"),
+    let five = |split: Option<&SplitEvaluation>| match split {
+        Some(s) => {
+            let m = &s.overall;
+            let objects = s.objects.f1();
+            format!(
+                "{:>7.3}{:>7.3}{:>7.3}{:>8.3}{objects:>8.3}",
+                m.dice, m.iou, m.precision, m.recall
+            )
+        }
+        None => format!("{:>37}", "-"),
     };
-    let heldout = outcome.evaluation.heldout.as_ref().map(|h| &h.overall);
     println!(
         "{:<30} {}   {}   {:>7.1} {:>7.2}  {:016x}",
         outcome.loss,
-        four(Some(&outcome.evaluation.train.overall)),
-        four(heldout),
+        five(Some(&outcome.evaluation.train)),
+        five(outcome.evaluation.heldout.as_ref()),
         outcome.steps_per_second(),
         outcome.cost(),
         outcome.checksum
@@ -202,8 +194,13 @@ fn print_row(outcome: &Outcome) {
     }
 }
 
-fn metrics_json(m: &Metrics) -> Value {
-    json!({ "dice": m.dice, "iou": m.iou, "precision": m.precision, "recall": m.recall, "accuracy": m.accuracy })
+/// Overall metrics of a split, with the object-level counts and F1.
+fn split_json(split: &SplitEvaluation) -> Value {
+    let (m, o) = (&split.overall, &split.objects);
+    json!({
+        "dice": m.dice, "iou": m.iou, "precision": m.precision, "recall": m.recall, "accuracy": m.accuracy,
+        "object_f1": o.f1(), "objects": o.truth, "objects_predicted": o.predicted, "objects_matched": o.matched,
+    })
 }
 
 fn report(experiment: &Experiment, dataset: &Dataset, outcomes: &[Outcome]) -> Value {
@@ -212,8 +209,8 @@ fn report(experiment: &Experiment, dataset: &Dataset, outcomes: &[Outcome]) -> V
         .map(|o| {
             json!({
                 "loss": o.loss,
-                "train": metrics_json(&o.evaluation.train.overall),
-                "heldout": o.evaluation.heldout.as_ref().map(|h| metrics_json(&h.overall)),
+                "train": split_json(&o.evaluation.train),
+                "heldout": o.evaluation.heldout.as_ref().map(split_json),
                 "steps": o.steps,
                 "seconds": o.seconds,
                 "cpu_seconds": o.cpu_seconds,

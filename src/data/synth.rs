@@ -560,9 +560,16 @@ fn cracks(rng: &mut Rng, _image: usize) -> Sample {
 fn specks(rng: &mut Rng, _image: usize) -> Sample {
     let target = between(rng, 0.004, 0.006);
     let (cell_field, grain) = (texture(rng, SHAPE, 28.0, 3), texture(rng, SHAPE, 5.0, 2));
+    let membrane_field = texture(rng, SHAPE, 16.0, 3);
     let mut canvas = Canvas::new(|y, x| {
         let body = (cell_field[(y, x)] + 0.05).max(0.0) * (1.0 + 0.3 * grain[(y, x)]);
-        [0.05 + 0.10 * body, 0.04 + 0.45 * body, 0.07 + 0.12 * body]
+        // Diffuse magenta background stain, as the specks' dye leaves in membranes.
+        let haze = 0.35 * (membrane_field[(y, x)] + 0.05).max(0.0);
+        [
+            0.05 + 0.10 * body + haze,
+            0.04 + 0.45 * body,
+            0.07 + 0.12 * body + 0.9 * haze,
+        ]
     });
     // A Gaussian spot of peak colour `colour` and spread `sigma`, added on top of the canvas.
     let spot = |canvas: &mut Canvas, (cy, cx): (f64, f64), sigma: f64, colour: Rgb| {
@@ -577,13 +584,14 @@ fn specks(rng: &mut Rng, _image: usize) -> Sample {
         });
         canvas.paint(&glow, |_, _| colour);
     };
-    for _ in 0..(between(rng, 2.0, 5.0) as usize) {
+    // Out-of-focus specks: the same dye, blurred to two or three times the size.
+    for _ in 0..(between(rng, 4.0, 9.0) as usize) {
         let centre = (between(rng, 0.0, 96.0), between(rng, 0.0, 96.0));
         spot(
             &mut canvas,
             centre,
-            between(rng, 3.0, 5.0),
-            scale([0.85, 0.25, 0.80], between(rng, 0.4, 0.6) as f32),
+            between(rng, 1.8, 3.5),
+            scale([0.85, 0.25, 0.80], between(rng, 0.35, 0.6) as f32),
         );
     }
     for _ in 0..(between(rng, 6.0, 12.0) as usize) {
@@ -606,7 +614,7 @@ fn specks(rng: &mut Rng, _image: usize) -> Sample {
             &mut canvas,
             centre,
             0.8 * radius,
-            scale([0.95, 0.30, 0.88], between(rng, 0.6, 1.0) as f32),
+            scale([0.95, 0.30, 0.88], between(rng, 0.35, 0.85) as f32),
         );
         let disk = Blob {
             cy: centre.0,
@@ -618,7 +626,7 @@ fn specks(rng: &mut Rng, _image: usize) -> Sample {
         };
         mask.zip_mut_with(&mask_of(&disk.coverage()), |m, &c| *m = m.max(c));
     }
-    let mut image = canvas.develop(rng, 0.6, 0.03);
+    let mut image = canvas.develop(rng, 0.5, 0.05);
     // Hot pixels come from the sensor, after the optics: single bright pixels in one channel or all.
     for _ in 0..(between(rng, 10.0, 20.0) as usize) {
         let (y, x) = (rng.below(SIZE), rng.below(SIZE));
