@@ -113,6 +113,10 @@ fn evaluation_and_snapshots_cover_every_image() {
             && snapshot.dlogits.iter().any(|&g| g != 0.0)
     );
     assert_eq!(snapshot.metrics, heldout.per_image[3]);
+    assert_eq!(snapshot.objects, heldout.per_image_objects[3]);
+    let found: u64 = heldout.per_image_objects.iter().map(|o| o.truth).sum();
+    assert_eq!(found, heldout.objects.truth);
+    assert!(heldout.objects.truth > 0);
     let err = run.snapshot(Split::Train, 8).unwrap_err();
     assert_eq!(err.0, "train image 8 does not exist (8 images)");
 }
@@ -121,21 +125,19 @@ fn evaluation_and_snapshots_cover_every_image() {
 fn training_learns_the_easy_scene() {
     let experiment = Experiment {
         data: DataSource::Demo {
-            scene: "blobs".into(),
+            scene: "cells".into(),
             seed: 1,
         },
-        steps: 60,
+        losses: vec!["bce".parse().unwrap()],
+        steps: 150,
         patch: 32,
-        ..with_losses(&["bce"])
+        ..Experiment::default()
     };
     let mut run = Run::new(&experiment, 0).unwrap();
     let first = run.step(1).unwrap().values[0];
     let report = run.step(experiment.steps - 1).unwrap();
-    assert!(
-        *report.values.last().unwrap() < 0.5 * first,
-        "loss {first} → {:?}",
-        report.values.last()
-    );
+    let last_twenty = report.values.iter().rev().take(20).sum::<f64>() / 20.0;
+    assert!(last_twenty < 0.6 * first, "loss {first} → {last_twenty}");
     let dice = run.evaluate().unwrap().heldout.unwrap().overall.dice;
     assert!(
         dice > 0.8,

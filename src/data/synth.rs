@@ -46,8 +46,8 @@ const SCENES: [Scene; 6] = [
         info: SceneInfo {
             name: "blobs",
             title: "Stained tissue",
-            description: "Large purple regions on pink tissue, ~30 % object. Dense pink streaks are as dark \
-                          as the objects in grey level; only their hue differs.",
+            description: "Large granular purple regions on pink tissue, ~30 % object. Smooth stained \
+                          streaks share their colour, which drifts across the slide; texture tells them apart.",
             nominal_fraction: 0.30,
         },
         draw: blobs,
@@ -373,19 +373,28 @@ fn blobs(rng: &mut Rng, _image: usize) -> Sample {
     let streak_field = fbm(rng, SHAPE, periods, 3, 0.5);
     let streaks = region(&streak_field, 0.30, |y, x| mask[(y, x)] == 0.0);
     let (hue, grain) = (texture(rng, SHAPE, 20.0, 3), texture(rng, SHAPE, 4.0, 2));
-    let (fg_hue, fg_grain) = (texture(rng, SHAPE, 12.0, 2), texture(rng, SHAPE, 2.5, 2));
-    let fg_gain = between(rng, 0.85, 1.1) as f32;
+    let (fg_hue, speckle) = (texture(rng, SHAPE, 12.0, 2), texture(rng, SHAPE, 1.5, 2));
+    // How the stain took, drifting from purple to pink across the slide, in objects and streaks
+    // alike: hue tells them apart only locally; the objects' granular texture always does.
+    let stain_field = texture(rng, SHAPE, 48.0, 2);
+    let stain_bias = between(rng, -0.5, 0.5) as f32;
+    let stain = |y: usize, x: usize| unit(1.5 * stain_field[(y, x)] + stain_bias);
 
     let mut canvas = Canvas::new(|y, x| {
         let base = mix([0.94, 0.78, 0.86], [0.80, 0.56, 0.70], unit(hue[(y, x)]));
         scale(base, 1.0 + 0.10 * grain[(y, x)])
     });
     canvas.paint(&streaks, |y, x| {
-        scale([0.72, 0.38, 0.52], 1.0 + 0.12 * grain[(y, x)])
+        let colour = mix([0.62, 0.38, 0.66], [0.80, 0.52, 0.70], stain(y, x));
+        scale(colour, 1.0 + 0.04 * grain[(y, x)])
     });
     canvas.paint(&mask, |y, x| {
-        let base = mix([0.56, 0.36, 0.72], [0.74, 0.54, 0.86], unit(fg_hue[(y, x)]));
-        scale(base, fg_gain * (1.0 + 0.22 * fg_grain[(y, x)]))
+        let base = mix([0.56, 0.36, 0.72], [0.74, 0.50, 0.74], stain(y, x));
+        let lighter = [base[0] + 0.08, base[1] + 0.10, base[2] + 0.06];
+        scale(
+            mix(base, lighter, unit(fg_hue[(y, x)])),
+            1.0 + 0.30 * speckle[(y, x)],
+        )
     });
     sample(canvas.develop(rng, 0.55, 0.03), mask)
 }
@@ -551,9 +560,16 @@ fn cracks(rng: &mut Rng, _image: usize) -> Sample {
 fn specks(rng: &mut Rng, _image: usize) -> Sample {
     let target = between(rng, 0.004, 0.006);
     let (cell_field, grain) = (texture(rng, SHAPE, 28.0, 3), texture(rng, SHAPE, 5.0, 2));
+    let membrane_field = texture(rng, SHAPE, 16.0, 3);
     let mut canvas = Canvas::new(|y, x| {
         let body = (cell_field[(y, x)] + 0.05).max(0.0) * (1.0 + 0.3 * grain[(y, x)]);
-        [0.05 + 0.10 * body, 0.04 + 0.45 * body, 0.07 + 0.12 * body]
+        // Diffuse magenta background stain, as the specks' dye leaves in membranes.
+        let haze = 0.35 * (membrane_field[(y, x)] + 0.05).max(0.0);
+        [
+            0.05 + 0.10 * body + haze,
+            0.04 + 0.45 * body,
+            0.07 + 0.12 * body + 0.9 * haze,
+        ]
     });
     // A Gaussian spot of peak colour `colour` and spread `sigma`, added on top of the canvas.
     let spot = |canvas: &mut Canvas, (cy, cx): (f64, f64), sigma: f64, colour: Rgb| {
@@ -568,13 +584,14 @@ fn specks(rng: &mut Rng, _image: usize) -> Sample {
         });
         canvas.paint(&glow, |_, _| colour);
     };
-    for _ in 0..(between(rng, 2.0, 5.0) as usize) {
+    // Out-of-focus specks: the same dye, blurred to two or three times the size.
+    for _ in 0..(between(rng, 4.0, 9.0) as usize) {
         let centre = (between(rng, 0.0, 96.0), between(rng, 0.0, 96.0));
         spot(
             &mut canvas,
             centre,
-            between(rng, 3.0, 5.0),
-            scale([0.85, 0.25, 0.80], between(rng, 0.4, 0.6) as f32),
+            between(rng, 1.8, 3.5),
+            scale([0.85, 0.25, 0.80], between(rng, 0.35, 0.6) as f32),
         );
     }
     for _ in 0..(between(rng, 6.0, 12.0) as usize) {
@@ -597,7 +614,7 @@ fn specks(rng: &mut Rng, _image: usize) -> Sample {
             &mut canvas,
             centre,
             0.8 * radius,
-            scale([0.95, 0.30, 0.88], between(rng, 0.6, 1.0) as f32),
+            scale([0.95, 0.30, 0.88], between(rng, 0.35, 0.85) as f32),
         );
         let disk = Blob {
             cy: centre.0,
@@ -609,7 +626,7 @@ fn specks(rng: &mut Rng, _image: usize) -> Sample {
         };
         mask.zip_mut_with(&mask_of(&disk.coverage()), |m, &c| *m = m.max(c));
     }
-    let mut image = canvas.develop(rng, 0.6, 0.03);
+    let mut image = canvas.develop(rng, 0.5, 0.05);
     // Hot pixels come from the sensor, after the optics: single bright pixels in one channel or all.
     for _ in 0..(between(rng, 10.0, 20.0) as usize) {
         let (y, x) = (rng.below(SIZE), rng.below(SIZE));
