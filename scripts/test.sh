@@ -39,7 +39,7 @@ WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test 'wa
 count "wasm (Chromium)" "$logs/chromium"
 
 step "end-to-end: playwright-core + Chromium against dist/"
-npm run --silent e2e 2>&1 | tee "$logs/e2e"
+timeout 1800 npm run --silent e2e 2>&1 | tee "$logs/e2e"
 count "end-to-end" "$logs/e2e"
 
 printf '\n\033[1m[test] summary\033[0m\n'

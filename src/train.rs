@@ -232,40 +232,42 @@ impl Run {
 
     /// Metrics at THRESHOLD on every training and held-out image.
     pub fn evaluate(&self) -> Result<Evaluation> {
-        let split = |split: Split| -> Result<SplitEvaluation> {
-            let (mut per_image, mut per_image_objects) = (Vec::new(), Vec::new());
-            let (mut confusion, mut objects) = (Confusion::default(), ObjectCounts::default());
-            for sample in self.dataset.split(split) {
-                let probabilities = self.probabilities(&input_tensor(&[sample.image.view()])?)?;
-                let counts = Confusion::from_probabilities(
-                    probabilities.view(),
-                    sample.mask.view(),
-                    THRESHOLD,
-                )?;
-                let found =
-                    ObjectCounts::from_masks(threshold(&probabilities).view(), sample.mask.view())?;
-                per_image.push(counts.metrics());
-                per_image_objects.push(found);
-                confusion = confusion + counts;
-                objects = objects + found;
-            }
-            Ok(SplitEvaluation {
-                per_image,
-                overall: confusion.metrics(),
-                confusion,
-                per_image_objects,
-                objects,
-            })
-        };
         let heldout = if self.dataset.heldout.is_empty() {
             None
         } else {
-            Some(split(Split::Heldout)?)
+            Some(self.evaluate_split(Split::Heldout)?)
         };
         Ok(Evaluation {
             step: self.steps_done,
-            train: split(Split::Train)?,
+            train: self.evaluate_split(Split::Train)?,
             heldout,
+        })
+    }
+
+    /// Metrics at THRESHOLD on every image of one split: per image, and from the summed counts.
+    pub fn evaluate_split(&self, split: Split) -> Result<SplitEvaluation> {
+        let (mut per_image, mut per_image_objects) = (Vec::new(), Vec::new());
+        let (mut confusion, mut objects) = (Confusion::default(), ObjectCounts::default());
+        for sample in self.dataset.split(split) {
+            let probabilities = self.probabilities(&input_tensor(&[sample.image.view()])?)?;
+            let counts = Confusion::from_probabilities(
+                probabilities.view(),
+                sample.mask.view(),
+                THRESHOLD,
+            )?;
+            let found =
+                ObjectCounts::from_masks(threshold(&probabilities).view(), sample.mask.view())?;
+            per_image.push(counts.metrics());
+            per_image_objects.push(found);
+            confusion = confusion + counts;
+            objects = objects + found;
+        }
+        Ok(SplitEvaluation {
+            per_image,
+            overall: confusion.metrics(),
+            confusion,
+            per_image_objects,
+            objects,
         })
     }
 

@@ -27,7 +27,8 @@ export class Charts {
     this.plots = [make(this.boxes[0], 'loss / loss at step 1'), make(this.boxes[1], 'Dice', [0, 1])];
   }
 
-  update(runs) {
+  /** Redraws from the runs' histories: both charts, or only chart `which` (0 loss, 1 Dice). */
+  update(runs, which = null) {
     if (this.plots.length === 0) return;
     const steps = [...new Set(runs.flatMap((run) => run.history.step))].sort((a, b) => a - b);
     const position = new Map(steps.map((s, i) => [s, i]));
@@ -36,13 +37,14 @@ export class Charts {
       run.history.step.forEach((s, i) => { out[position.get(s)] = values(i); });
       return out;
     };
-    const loss = runs.map((run) => {
-      const first = run.history.loss.find((v) => Number.isFinite(v) && v !== 0) ?? 1;
-      return column(run, (i) => (Number.isFinite(run.history.loss[i]) ? run.history.loss[i] / first : null));
-    });
-    const dice = runs.map((run) => column(run, (i) => run.history.dice[i]));
-    this.plots[0].setData([steps, ...loss]);
-    this.plots[1].setData([steps, ...dice]);
+    if (which !== 1) {
+      const loss = runs.map((run) => {
+        const first = run.history.loss.find((v) => Number.isFinite(v) && v !== 0) ?? 1;
+        return column(run, (i) => (Number.isFinite(run.history.loss[i]) ? run.history.loss[i] / first : null));
+      });
+      this.plots[0].setData([steps, ...loss]);
+    }
+    if (which !== 0) this.plots[1].setData([steps, ...runs.map((run) => column(run, (i) => run.history.dice[i]))]);
   }
 
   width() {

@@ -16,7 +16,7 @@ const percent = (x) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)} %`;
 const state = {
   engine: null, dataset: null, pool: null, grid: null, charts: null, summary: null, explorer: null,
   scene: 'cells', seed: 1, losses: [...PRESETS[0].losses], query: '',
-  view: { split: 'train', index: 0 }, threshold: 0.5, dirty: new Set(), frame: 0, lastChart: 0,
+  view: { split: 'train', index: 0 }, threshold: 0.5, dirty: new Set(), frame: 0, lastRedraw: 0, lastChart: 0, nextChart: 0,
 };
 
 function setStatus(text, isError = false) {
@@ -188,7 +188,7 @@ function applySettings() {
 function resetRuns() {
   const steps = Number($('steps').value);
   state.pool.start({ query: state.query, specs: state.losses, total: steps,
-    evalEvery: Math.max(10, Math.round(steps / 30)), view: state.view, threshold: state.threshold });
+    evalEvery: Math.max(20, Math.round(steps / 25)), view: state.view, threshold: state.threshold });
   state.grid.reset(state.pool.runs);
   state.charts.reset(state.pool.runs);
   state.summary.render(state.pool.runs);
@@ -198,7 +198,7 @@ function resetRuns() {
 function updateControls() {
   const runs = state.pool.runs;
   const training = state.pool.training;
-  const canTrain = runs.some((r) => ['ready', 'paused'].includes(r.status) && r.step < r.total);
+  const canTrain = runs.some((r) => ['starting', 'ready', 'paused'].includes(r.status) && r.step < r.total);
   $('train').disabled = training || !canTrain;
   $('pause').disabled = !training;
   $('step').disabled = training || !canTrain;
@@ -212,20 +212,31 @@ function updateControls() {
   document.body.dataset.finished = String(runs.length > 0 && done === runs.length);
 }
 
-// Coalesces worker messages into one redraw per animation frame.
+// Coalesces worker messages into one redraw per animation frame, and while training into at most
+// one per REDRAW_MS: fewer frames leave more CPU to the workers and keep every frame short.
+const REDRAW_MS = 100;
+
 function onRunChange(run, type) {
-  if (run) state.dirty.add(run);
+  for (const changed of run ? [run] : state.pool.runs) state.dirty.add(changed);
   if (type === 'metrics' || type === 'finished' || type === 'diverged') state.dirty.summary = true;
-  if (!state.frame) state.frame = requestAnimationFrame(redraw);
+  if (state.frame) return;
+  const wait = state.pool.training ? Math.max(0, state.lastRedraw + REDRAW_MS - performance.now()) : 0;
+  state.frame = setTimeout(() => requestAnimationFrame(redraw), wait);
 }
 
 function redraw(now) {
   state.frame = 0;
+  state.lastRedraw = now;
   for (const run of state.dirty) state.grid.update(run);
   state.dirty.clear();
-  if (now - state.lastChart > 250 || !state.pool.training) {
-    state.lastChart = now;
+  // While training, one chart per half second: redrawing a chart is the costliest thing the page
+  // does, and the workers leave the main thread little CPU on a small machine.
+  if (!state.pool.training) {
     state.charts.update(state.pool.runs);
+  } else if (now - state.lastChart > 500) {
+    state.lastChart = now;
+    state.nextChart = 1 - state.nextChart;
+    state.charts.update(state.pool.runs, state.nextChart);
   }
   if (state.dirty.summary) {
     state.dirty.summary = false;

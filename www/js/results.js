@@ -1,5 +1,6 @@
 // The results grid: one column per run, synchronized on the same image and threshold.
 import { drawRgba } from './canvas.js';
+import { RunPool } from './runs.js';
 
 const ROWS = [
   ['probability', 'Probability of object'],
@@ -71,11 +72,12 @@ function statusText(run) {
     case 'starting': return 'starting…';
     case 'ready': return `${progress} · ready`;
     case 'training': {
-      const eta = run.stepsPerSecond > 0 ? ` · ETA ${formatEta((run.total - run.step) / run.stepsPerSecond)}` : '';
-      return `${progress} · ${run.stepsPerSecond.toFixed(1)} steps/s${eta}`;
+      const rate = RunPool.wallRate(run);
+      if (rate === 0) return `${progress} · training…`;
+      return `${progress} · ${rate.toFixed(1)} steps/s · ETA ${formatEta((run.total - run.step) / rate)}`;
     }
     case 'paused': return `${progress} · paused`;
-    case 'finished': return `${progress} · done in ${(run.trainingMs / 1000).toFixed(1)} s`;
+    case 'finished': return `${progress} · done, ${(run.computeMs / 1000).toFixed(1)} s of training`;
     case 'diverged': return `Stopped: ${run.message}`;
     case 'error': return `Error: ${run.message}`;
     default: return progress;

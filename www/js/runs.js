@@ -1,11 +1,22 @@
 // The run pool: one Web Worker per loss, each with its own wasm instance of the module compiled once.
-// Holds each run's latest state; views subscribe through `onChange`.
+// Workers train in turns of SLICE_MS, at most `lanes` at a time, so one core stays free for the page:
+// with every worker busy on a small machine the main thread waits for CPU and each frame turns into a
+// long task. Holds each run's latest state; views subscribe through `onChange`.
+
+const SLICE_MS = 100;
+
+export const trainingLanes = () => Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
 
 export class RunPool {
-  constructor(engine, onChange) {
+  constructor(engine, onChange, lanes = trainingLanes()) {
     this.engine = engine;
     this.onChange = onChange;
+    this.lanes = lanes;
     this.runs = [];
+    // Train and Step are intentions: a run whose worker is still starting picks them up when it is ready.
+    this.playing = false;
+    this.waiting = [];    // training runs waiting for a turn, in order
+    this.active = new Set();
   }
 
   /** Starts one worker per loss spec of the experiment `query` (all share its initial weights and batches). */
@@ -14,9 +25,9 @@ export class RunPool {
     this.runs = specs.map((spec, lossIndex) => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
       const run = {
-        spec, lossIndex, worker, status: 'starting', step: 0, total, loss: NaN, stepsPerSecond: 0,
+        spec, lossIndex, worker, status: 'starting', step: 0, total, loss: NaN,
         history: { step: [], loss: [], dice: [], iou: [] }, metrics: null, snapshot: null,
-        checksum: null, message: '', startedAt: 0, trainingMs: 0,
+        checksum: null, message: '', computeMs: 0, trainedSince: null, pendingSteps: 0,
       };
       worker.onmessage = ({ data }) => this.receive(run, data);
       worker.onerror = (event) => this.receive(run, { type: 'error', message: event.message || 'the worker crashed' });
@@ -32,11 +43,14 @@ export class RunPool {
       case 'ready':
         run.status = 'ready';
         run.checksum = message.checksum;
+        if (this.playing) this.enqueue(run);
+        else if (run.pendingSteps > 0) run.worker.postMessage({ type: 'step', n: run.pendingSteps });
+        run.pendingSteps = 0;
         break;
       case 'progress':
         run.step = message.step;
         run.loss = message.loss;
-        run.stepsPerSecond = message.stepsPerSecond;
+        run.computeMs += message.ms;
         run.history.step.push(message.step);
         run.history.loss.push(message.loss);
         run.history.dice.push(run.metrics?.heldout.dice ?? null);
@@ -52,51 +66,76 @@ export class RunPool {
       case 'snapshot':
         run.snapshot = message;
         break;
+      case 'sliceDone':
+        this.endTurn(run);
+        if (run.status === 'training') this.waiting.push(run);
+        this.dispatch();
+        break;
       case 'finished':
-        this.markStopped(run, 'finished');
         run.checksum = message.checksum;
+        this.stopRun(run, 'finished');
         break;
       case 'diverged':
-        this.markStopped(run, 'diverged');
         run.message = message.reason;
+        this.stopRun(run, 'diverged');
         break;
       case 'error':
-        this.markStopped(run, 'error');
         run.message = message.message;
+        this.stopRun(run, 'error');
         break;
     }
     this.onChange(run, message.type);
   }
 
-  markStopped(run, status) {
-    if (run.status === 'training') run.trainingMs += performance.now() - run.startedAt;
+  stopRun(run, status) {
     run.status = status;
+    this.endTurn(run);
+    this.dispatch();
+  }
+
+  endTurn(run) {
+    this.active.delete(run);
+    this.waiting = this.waiting.filter((r) => r !== run);
+  }
+
+  enqueue(run) {
+    if (['ready', 'paused'].includes(run.status) && run.step < run.total) {
+      run.status = 'training';
+      run.trainedSince = { at: performance.now(), step: run.step };
+      // A run paused mid-turn is still active; it rejoins the queue when that turn ends.
+      if (!this.active.has(run)) this.waiting.push(run);
+      this.dispatch();
+    }
+  }
+
+  /** Gives free lanes to the runs that have waited longest. */
+  dispatch() {
+    while (this.active.size < this.lanes && this.waiting.length > 0) {
+      const run = this.waiting.shift();
+      this.active.add(run);
+      run.worker.postMessage({ type: 'slice', ms: SLICE_MS });
+    }
   }
 
   train() {
-    for (const run of this.runs) {
-      if (['ready', 'paused'].includes(run.status) && run.step < run.total) {
-        run.status = 'training';
-        run.startedAt = performance.now();
-        run.worker.postMessage({ type: 'train' });
-      }
-    }
+    this.playing = true;
+    for (const run of this.runs) this.enqueue(run);
     this.onChange(null);
   }
 
   pause() {
+    this.playing = false;
+    this.waiting = [];
     for (const run of this.runs) {
-      if (run.status === 'training') {
-        this.markStopped(run, 'paused');
-        run.worker.postMessage({ type: 'pause' });
-      }
+      if (run.status === 'training') run.status = 'paused';
     }
     this.onChange(null);
   }
 
   step(n = 1) {
     for (const run of this.runs) {
-      if (['ready', 'paused'].includes(run.status)) run.worker.postMessage({ type: 'step', n });
+      if (['ready', 'paused'].includes(run.status) && !this.active.has(run)) run.worker.postMessage({ type: 'step', n });
+      else if (run.status === 'starting') run.pendingSteps += n;
     }
   }
 
@@ -106,12 +145,22 @@ export class RunPool {
     }
   }
 
+  /** Steps per second of wall time since the run last started training (what the ETA needs). */
+  static wallRate(run) {
+    if (!run.trainedSince) return 0;
+    const seconds = (performance.now() - run.trainedSince.at) / 1000;
+    return seconds > 0.5 ? (run.step - run.trainedSince.step) / seconds : 0;
+  }
+
   get training() {
-    return this.runs.some((run) => run.status === 'training');
+    return this.runs.some((run) => run.status === 'training' || (this.playing && run.status === 'starting'));
   }
 
   stop() {
     for (const run of this.runs) run.worker.terminate();
     this.runs = [];
+    this.playing = false;
+    this.waiting = [];
+    this.active.clear();
   }
 }

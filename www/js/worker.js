@@ -1,21 +1,19 @@
-// One training run in its own wasm instance. The main thread posts the compiled module once; this worker
-// trains in short slices (so pause/step/view messages get through) and posts progress, metrics and masks.
+// One training run in its own wasm instance. The main thread posts the compiled module once, then hands
+// this worker slices of training time (runs.js decides who trains when); between slices it answers
+// view and step messages. It posts progress, metrics and masks.
 
 let api = null;
 let run = null;
 let settings = null;       // { total, evalEvery, view: { split, index }, threshold }
-let running = false;
-let loopActive = false;
+let stepsPerSlice = 1;     // adapted so one slice takes about the time asked for
+let lastEval = 0;
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 
-function fail(error) {
-  running = false;
-  post({ type: 'error', message: error?.message ?? String(error) });
-}
-
-function sendMetrics() {
-  post({ type: 'metrics', step: run.stepCount(), metrics: run.evaluate() });
+// While training only the held-out images are scored: a third of the cost of scoring all of them.
+function sendMetrics(all = true) {
+  lastEval = run.stepCount();
+  post({ type: 'metrics', step: run.stepCount(), metrics: all ? run.evaluate() : run.evaluateHeldout() });
 }
 
 function sendSnapshot() {
@@ -25,47 +23,27 @@ function sendSnapshot() {
   post({ type: 'snapshot', step: run.stepCount(), split, index, ...s }, buffers.map((b) => b.buffer));
 }
 
-function report(result) {
-  post({ type: 'progress', step: run.stepCount(), total: settings.total, loss: result.loss,
-    stepsPerSecond: result.stepsPerSecond });
+/** Takes up to `n` steps; posts progress, and metrics and masks when due. False when the run stopped. */
+function train(n, computeMs) {
+  const started = performance.now();
+  const result = run.step(Math.min(n, settings.total - run.stepCount()));
+  const ms = performance.now() - started;
+  computeMs.value += ms;
+  post({ type: 'progress', step: run.stepCount(), loss: result.loss, ms });
   if (result.diverged) {
-    running = false;
     post({ type: 'diverged', step: run.stepCount(), reason: result.diverged });
     return false;
   }
-  return true;
-}
-
-// Trains slices of steps until paused or done; each slice aims at ~40 ms so messages are handled promptly.
-async function loop() {
-  if (loopActive) return;
-  loopActive = true;
-  let slice = 1;
-  let lastEval = run.stepCount();
-  try {
-    while (running && run.stepCount() < settings.total) {
-      const n = Math.min(slice, settings.total - run.stepCount());
-      const started = performance.now();
-      const result = run.step(n);
-      const ms = performance.now() - started;
-      slice = Math.max(1, Math.min(64, Math.round(n * 40 / Math.max(ms, 1))));
-      if (!report({ ...result, stepsPerSecond: (1000 * n) / Math.max(ms, 1e-3) })) break;
-      if (run.stepCount() - lastEval >= settings.evalEvery || run.stepCount() >= settings.total) {
-        lastEval = run.stepCount();
-        sendMetrics();
-        sendSnapshot();
-      }
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    if (run.stepCount() >= settings.total) {
-      running = false;
-      post({ type: 'finished', step: run.stepCount(), checksum: run.checksum() });
-    }
-  } catch (error) {
-    fail(error);
-  } finally {
-    loopActive = false;
+  const done = run.stepCount() >= settings.total;
+  if (done || run.stepCount() - lastEval >= settings.evalEvery) {
+    sendMetrics(done);
+    sendSnapshot();
   }
+  if (done) {
+    post({ type: 'finished', step: run.stepCount(), checksum: run.checksum() });
+    return false;
+  }
+  return true;
 }
 
 const handlers = {
@@ -78,20 +56,21 @@ const handlers = {
     sendMetrics();
     sendSnapshot();
   },
-  train() {
-    running = true;
-    loop();
-  },
-  pause() {
-    running = false;
+  // Trains for about `ms` milliseconds, then gives the turn back.
+  slice({ ms }) {
+    const computeMs = { value: 0 };
+    let going = true;
+    while (going && computeMs.value < ms) {
+      const before = computeMs.value;
+      going = train(stepsPerSlice, computeMs);
+      const took = computeMs.value - before;
+      stepsPerSlice = Math.max(1, Math.min(64, Math.round(stepsPerSlice * (ms / 4) / Math.max(took, 1))));
+    }
+    if (going) post({ type: 'sliceDone' });
   },
   step({ n }) {
-    if (running || run.stepCount() >= settings.total) return;
-    const started = performance.now();
-    const result = run.step(Math.min(n, settings.total - run.stepCount()));
-    const ms = performance.now() - started;
-    if (report({ ...result, stepsPerSecond: (1000 * result.steps) / Math.max(ms, 1e-3) })) {
-      sendMetrics();
+    if (run.stepCount() < settings.total && train(n, { value: 0 })) {
+      sendMetrics(true);
       sendSnapshot();
     }
   },
@@ -106,6 +85,6 @@ self.onmessage = async ({ data }) => {
   try {
     await handlers[data.type](data);
   } catch (error) {
-    fail(error);
+    post({ type: 'error', message: error?.message ?? String(error) });
   }
 };
