@@ -7,7 +7,8 @@ source scripts/setup.sh
 
 logs=$(mktemp -d)
 summary=()
-step() { printf '\n\033[1m[test] %s\033[0m\n' "$1"; }
+stage_started=$SECONDS
+step() { stage_started=$SECONDS; printf '\n\033[1m[test] %s\033[0m\n' "$1"; }
 # Adds up cargo's "test result" lines (or node's "# pass/# fail") of one stage's log.
 count() { # $1 = stage name, $2 = log
   local passed failed
@@ -18,7 +19,7 @@ count() { # $1 = stage name, $2 = log
     passed=$(grep -o '[0-9]* passed' "$2" | awk '{s+=$1} END{print s+0}')
     failed=$(grep -o '[0-9]* failed' "$2" | awk '{s+=$1} END{print s+0}')
   fi
-  summary+=("$(printf '%-22s %4d passed, %d failed' "$1:" "$passed" "$failed")")
+  summary+=("$(printf '%-22s %4d passed, %d failed  (%d s)' "$1:" "$passed" "$failed" $((SECONDS - stage_started)))")
   total_passed=$(( ${total_passed:-0} + passed )); total_failed=$(( ${total_failed:-0} + failed ))
 }
 
@@ -44,4 +45,4 @@ count "end-to-end" "$logs/e2e"
 
 printf '\n\033[1m[test] summary\033[0m\n'
 printf '%s\n' "${summary[@]}"
-echo "all: ${total_passed} passed, ${total_failed} failed"
+echo "all: ${total_passed} passed, ${total_failed} failed in $SECONDS s"
