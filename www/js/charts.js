@@ -1,8 +1,23 @@
-// Live curves drawn by uPlot: training loss (each run divided by its first value, since losses live on
-// different scales) and held-out Dice, all runs on one chart each, x = step.
+// Live curves drawn by uPlot: training loss (smoothed, each run divided by its first value, since losses
+// live on different scales) and held-out Dice, all runs on one chart each, x = step.
 import uPlot from '../vendor/uPlot.esm.js';
 
 const PALETTE = ['#2962ff', '#e53935', '#43a047', '#fb8c00', '#8e24aa', '#00897b'];
+
+// Each step's loss is of one random batch, so the raw curve is mostly noise: an exponential moving
+// average (weight SMOOTHING on the past, bias-corrected like TensorBoard's) shows the trend.
+const SMOOTHING = 0.9;
+
+function smoothed(values) {
+  let average = 0;
+  let weight = 0;
+  return values.map((v) => {
+    if (!Number.isFinite(v)) return NaN;
+    average = SMOOTHING * average + (1 - SMOOTHING) * v;
+    weight = SMOOTHING * weight + (1 - SMOOTHING);
+    return average / weight;
+  });
+}
 
 export const runColour = (index) => PALETTE[index % PALETTE.length];
 
@@ -39,8 +54,9 @@ export class Charts {
     };
     if (which !== 1) {
       const loss = runs.map((run) => {
-        const first = run.history.loss.find((v) => Number.isFinite(v) && v !== 0) ?? 1;
-        return column(run, (i) => (Number.isFinite(run.history.loss[i]) ? run.history.loss[i] / first : null));
+        const smooth = smoothed(run.history.loss);
+        const first = smooth.find((v) => Number.isFinite(v) && v !== 0) ?? 1;
+        return column(run, (i) => (Number.isFinite(smooth[i]) ? smooth[i] / first : null));
       });
       this.plots[0].setData([steps, ...loss]);
     }

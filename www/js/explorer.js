@@ -54,7 +54,8 @@ export class LossExplorer {
       return new uPlot({
         width, height: 200, scales: { x: { time: false } },
         series: [{ label: 'p(object)' }, ...series],
-        axes: [{ label: 'predicted object probability', stroke: 'currentColor' }, { stroke: 'currentColor' }],
+        axes: [{ label: 'predicted object probability', stroke: 'currentColor' },
+          { stroke: 'currentColor', size: 56, values: (u, ticks) => ticks.map((v) => String(Number(v.toPrecision(2)))) }],
       }, [Array.from(curves.p), ...data.map((d) => Array.from(d))], figure);
     };
     this.box.replaceChildren(list, note, charts);
