@@ -27,7 +27,7 @@ impl Rng {
 
     /// Uniform integer in [0, n); n > 0. Multiply-shift, bias below 2^-32 for n < 2^32.
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// Standard normal by Box-Muller with libm, so every target computes the same bits.

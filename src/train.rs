@@ -250,11 +250,8 @@ impl Run {
         let (mut confusion, mut objects) = (Confusion::default(), ObjectCounts::default());
         for sample in self.dataset.split(split) {
             let probabilities = self.probabilities(&input_tensor(&[sample.image.view()])?)?;
-            let counts = Confusion::from_probabilities(
-                probabilities.view(),
-                sample.mask.view(),
-                THRESHOLD,
-            )?;
+            let counts =
+                Confusion::from_probabilities(probabilities.view(), sample.mask.view(), THRESHOLD)?;
             let found =
                 ObjectCounts::from_masks(threshold(&probabilities).view(), sample.mask.view())?;
             per_image.push(counts.metrics());

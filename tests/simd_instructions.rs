@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
-use wasmparser::{Operator, Parser, Payload};
+use wasmparser::{Parser, Payload};
 
 /// (v128 instructions, relaxed-SIMD instructions) in the code section.
 fn count_simd(wasm: &[u8]) -> (usize, usize) {
