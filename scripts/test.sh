@@ -23,8 +23,9 @@ count() { # $1 = stage name, $2 = log
   total_passed=$(( ${total_passed:-0} + passed )); total_failed=$(( ${total_failed:-0} + failed ))
 }
 
-step "build dist/ (release wasm, simd128 and portable)"
+step "build dist/ (release wasm, simd128 and portable) and the release CLI (the share test runs it)"
 scripts/build.sh
+cargo build --quiet --release --bin segloss
 
 step "native: cargo test"
 SEGLOSS_REQUIRE_WASM=1 cargo test --all-targets 2>&1 | tee "$logs/native"

@@ -4,6 +4,7 @@
 use segloss::data::{self, Dataset};
 use segloss::error::{Error, Result};
 use segloss::experiment::{DEFAULT_LOSSES, DataSource, Experiment};
+use segloss::link;
 use segloss::optim::OptimizerConfig;
 use segloss::train::{Evaluation, Run, SplitEvaluation};
 use serde_json::{Value, json};
@@ -11,6 +12,9 @@ use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// A share link of the page (the whole URL or its fragment): runs exactly that experiment.
+    #[arg(long, conflicts_with_all = ["demo", "losses", "steps", "seed", "lr", "batch", "patch", "no_augment"])]
+    link: Option<String>,
     /// Demo scene: blobs, cells, cracks, specks, varying or touching.
     #[arg(long, default_value = "blobs")]
     demo: String,
@@ -107,6 +111,13 @@ impl Outcome {
 }
 
 fn experiment(args: &Args) -> Result<Experiment> {
+    if let Some(link) = &args.link {
+        let decoded = link::decode(link).map_err(|e| Error(format!("the link: {e}")))?;
+        for note in &decoded.notes {
+            eprintln!("note: {note}");
+        }
+        return Ok(decoded.experiment);
+    }
     let defaults = Experiment::default();
     let specs = args
         .losses

@@ -9,13 +9,14 @@ import { Charts, runColour } from './charts.js';
 import { SummaryTable } from './summary.js';
 import { renderShapes } from './shapes.js';
 import { LossExplorer } from './explorer.js';
+import { SharePanel, linkQuery } from './share.js';
 
 const $ = (id) => document.getElementById(id);
 const percent = (x) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)} %`;
 
 const state = {
   engine: null, dataset: null, pool: null, grid: null, charts: null, summary: null, explorer: null,
-  scene: 'cells', seed: 1, losses: [...PRESETS[0].losses], query: '',
+  scene: 'cells', seed: 1, sceneSeed: 1, losses: [...PRESETS[0].losses], query: '', extras: {}, share: null,
   view: { split: 'train', index: 0 }, threshold: 0.5, dirty: new Set(), frame: 0, lastRedraw: 0, lastChart: 0, nextChart: 0,
 };
 
@@ -45,7 +46,7 @@ function fillScenePicker(api) {
 
 function generateDataset() {
   try {
-    const next = state.engine.api.Dataset.demo(state.scene, state.seed);
+    const next = state.engine.api.Dataset.demo(state.scene, state.sceneSeed);
     state.dataset?.free();
     state.dataset = next;
   } catch (error) {
@@ -56,7 +57,7 @@ function generateDataset() {
   const ds = state.dataset;
   $('scene-description').textContent = $('scene').selectedOptions[0]?.dataset.description ?? '';
   setStatus(`${ds.count('train')} training and ${ds.count('heldout')} held-out images, `
-    + `${percent(ds.foregroundFractionAll())} object pixels overall (seed ${state.seed}).`);
+    + `${percent(ds.foregroundFractionAll())} object pixels overall (seed ${state.sceneSeed}).`);
   drawSamples();
   drawHead();
   return true;
@@ -70,7 +71,7 @@ function drawHead() {
   drawRgba($('image-canvas'), ds.imageRgba(split, index), w, h);
   drawRgba($('mask-canvas'), ds.maskRgba(split, index), w, h);
   const name = `${split === 'train' ? 'Training' : 'Held-out'} image ${index + 1}`;
-  $('image-caption').textContent = `${name}, ${w}×${h}, seed ${state.seed}`;
+  $('image-caption').textContent = `${name}, ${w}×${h}, seed ${state.sceneSeed}`;
   const fraction = ds.foregroundFraction(split, index);
   $('mask-caption').textContent = `Ground truth: ${percent(fraction)} object`;
   for (const button of $('samples').querySelectorAll('button')) {
@@ -114,6 +115,7 @@ function readSeed() {
     return false;
   }
   state.seed = value;
+  state.sceneSeed = value;
   return true;
 }
 
@@ -169,7 +171,8 @@ function showSettingsError(message) {
 
 /** Validates the settings in the engine and, if they are valid, restarts the runs from step 0. */
 function applySettings() {
-  const query = toQuery({ scene: state.scene, seed: state.seed, losses: state.losses, model: readModelControls() });
+  const query = toQuery({ scene: state.scene, seed: state.seed, sceneSeed: state.sceneSeed, losses: state.losses,
+    model: readModelControls(), extras: state.extras });
   let normalized;
   try {
     normalized = state.engine.api.normalizeExperiment(query);
@@ -180,6 +183,7 @@ function applySettings() {
   showSettingsError(normalized.notes.join(' '));
   writeModelControls(normalized.settings);
   state.query = normalized.query;
+  state.share.show(state.query);
   renderShapes($('shapes'), state.engine.api.modelShapes(state.query));
   resetRuns();
   return true;
@@ -243,6 +247,35 @@ function redraw(now) {
     state.summary.render(state.pool.runs);
   }
   updateControls();
+}
+
+// ---- links ------------------------------------------------------------------------------------------
+
+/** Restores every setting from a link's query (the defaults for an empty one) and restarts the runs. */
+function openLink(query) {
+  const { api } = state.engine;
+  let normalized;
+  let problem = '';
+  try {
+    normalized = api.normalizeExperiment(query || `v=1&demo=${state.scene}`);
+  } catch (error) {
+    problem = `This link could not be read (${error.message}); the default experiment is loaded instead.`;
+    normalized = api.normalizeExperiment('v=1&demo=cells');
+  }
+  const { settings } = normalized;
+  state.scene = settings.demo;
+  state.seed = Number(settings.seed);
+  state.sceneSeed = Number(settings.scene_seed);
+  state.losses = settings.losses.split(';');
+  state.extras = { momentum: settings.momentum, aug: settings.aug };
+  $('scene').value = state.scene;
+  $('seed').value = String(state.sceneSeed);
+  writeModelControls(settings);
+  renderLossList();
+  if (generateDataset()) applySettings();
+  const notes = problem ? [problem] : normalized.notes.map((note) => `From the link: ${note}.`);
+  showSettingsError(notes.join(' '));
+  if (problem) setStatus(problem, true);
 }
 
 // ---- wiring -----------------------------------------------------------------------------------------
@@ -311,9 +344,8 @@ async function start() {
   fillScenePicker(api);
   wireControls();
   renderLossList();
-  writeModelControls(api.normalizeExperiment(`v=1&demo=${state.scene}`).settings);
-  readSeed();
-  if (generateDataset()) applySettings();
+  state.share = new SharePanel(openLink);
+  openLink(linkQuery());
   document.body.dataset.ready = 'true';
 }
 

@@ -35,12 +35,14 @@ export function writeModelControls(normalized) {
   for (const [key, name] of Object.entries(QUERY_KEYS)) $(key).value = String(normalized[name]);
 }
 
-/** The experiment query: `demo=cells&seed=1&losses=bce;dice&layers=2...`. */
-export function toQuery({ scene, seed, losses, model }) {
-  const parts = ['v=1', `demo=${encodeURIComponent(scene)}`, `seed=${seed}`,
+/** The experiment query: `v=1&demo=cells&seed=1&losses=bce;dice&layers=2...`. `extras` carries the
+ * settings a link may hold that the page has no control for (momentum, augmentation). */
+export function toQuery({ scene, seed, sceneSeed, losses, model, extras }) {
+  const parts = ['v=1', `demo=${encodeURIComponent(scene)}`, `seed=${seed}`, `scene_seed=${sceneSeed}`,
     `losses=${losses.map(encodeURIComponent).join(';')}`];
   for (const [key, name] of Object.entries(QUERY_KEYS)) {
     parts.push(`${name}=${encodeURIComponent(String(model[key]))}`);
   }
+  for (const [name, value] of Object.entries(extras)) parts.push(`${name}=${encodeURIComponent(value)}`);
   return parts.join('&');
 }

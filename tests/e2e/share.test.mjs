@@ -1,0 +1,108 @@
+// Share links: a link copied from the page reproduces the experiment in a fresh browser and in the
+// native CLI, bit for bit; hostile links give a message and a working page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { openBrowser, openPage } from './browser.mjs';
+
+const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
+
+async function trainToEnd(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('.run-status')]
+    .every((status) => status.textContent.includes('· ready')));
+  await page.click('#train');
+  await page.waitForSelector('body[data-finished="true"]', { timeout: 180_000 });
+  await page.waitForTimeout(300);
+  return page.$$eval('#summary tbody tr', (rows) => rows.map((row) => Object.fromEntries(
+    [...row.querySelectorAll('[data-key]')].map((cell) => [cell.dataset.key, cell.textContent]),
+  )).sort((a, b) => a.spec.localeCompare(b.spec)));
+}
+
+test('a copied link reproduces the runs in a fresh browser and in the CLI', async () => {
+  const first = await openBrowser();
+  const { page, errors } = await openPage(first.context, first.url);
+  await page.selectOption('#scene', 'blobs');
+  while ((await page.$$('#loss-list button')).length > 1) await page.click('#loss-list li:last-child button');
+  for (const spec of ['dice(per_image=false)', 'focal(gamma=1)']) {
+    await page.fill('#loss-spec', spec);
+    await page.click('#add-loss');
+  }
+  await page.click('#loss-list li:first-child button');
+  await page.fill('#channels', '16');
+  await page.press('#channels', 'Tab');
+  await page.fill('#steps', '40');
+  await page.press('#steps', 'Tab');
+  const link = await page.inputValue('#link');
+  assert.match(link, /#v=1&demo=blobs&.*losses=dice\(per_image=false\);focal\(gamma=1\)/);
+  assert.match(link, /ch=16/);
+  assert.match(link, /steps=40/);
+  const original = await trainToEnd(page);
+  assert.equal(original.length, 2);
+  assert.deepEqual(errors, []);
+  await first.close();
+
+  const second = await openBrowser();
+  const opened = await openPage(second.context, link.replace(/^http:\/\/[^/]+\//, second.url));
+  assert.equal(await opened.page.inputValue('#channels'), '16');
+  assert.equal(await opened.page.inputValue('#steps'), '40');
+  assert.equal(await opened.page.inputValue('#scene'), 'blobs');
+  const reproduced = await trainToEnd(opened.page);
+  assert.deepEqual(reproduced, original.map((row) => ({ ...row, time: reproduced.find((r) => r.spec === row.spec).time })));
+  assert.deepEqual(opened.errors, []);
+  await second.close();
+
+  const cli = JSON.parse(execFileSync(CLI, ['run', '--link', link, '--json'], { encoding: 'utf8' }));
+  const checksums = Object.fromEntries(cli.runs.map((run) => [run.loss, run.checksum]));
+  for (const row of original) assert.equal(checksums[row.spec], row.checksum, `CLI checksum of ${row.spec}`);
+  for (const run of cli.runs) {
+    const row = original.find((r) => r.spec === run.loss);
+    assert.equal(Number(row.dice), Number(run.heldout.dice.toFixed(3)), `CLI held-out Dice of ${run.loss}`);
+  }
+});
+
+test('hostile links each give a message and a working page', async () => {
+  const browser = await openBrowser();
+  const cases = [
+    ['#v=1&losses=<img src=x onerror=alert(1)>', /could not be read/],
+    [`#v=1&seed=${'9'.repeat(100_000)}`, /could not be read.*characters long/],
+    ['#v=1&lr=NaN', /could not be read.*learning rate/],
+    ['#v=1&patch=-3', /could not be read|patch/],
+    ['#v=1&steps=1000000000', /steps.*1000000000/],
+    ['#v=7', /version "7"/],
+    ['#v=1&demo=nowhere', /could not be read/],
+    ['#%E0%A4%A&&==&v', /could not be read|unknown/],
+  ];
+  for (const [fragment, message] of cases) {
+    const { page, errors } = await openPage(browser.context, browser.url + fragment);
+    const text = await page.textContent('#settings-error');
+    assert.match(text, message, `${fragment.slice(0, 60)} → ${text}`);
+    assert.equal(await page.$$eval('img', (images) => images.length), 0, 'nothing from a link becomes HTML');
+    assert.equal(await page.isEnabled('#train'), true, `Train works after ${fragment.slice(0, 40)}`);
+    assert.ok((await page.$$('#loss-list code')).length >= 1);
+    assert.deepEqual(errors, [], fragment.slice(0, 60));
+    await page.close();
+  }
+  await browser.close();
+});
+
+test('back and forward move between opened links; edits do not add history entries', async () => {
+  const browser = await openBrowser();
+  const { page, errors } = await openPage(browser.context, `${browser.url}#v=1&demo=specks&ch=8`);
+  const historyLength = await page.evaluate(() => history.length);
+  await page.fill('#layers', '3');
+  await page.press('#layers', 'Tab');
+  await page.fill('#steps', '77');
+  await page.press('#steps', 'Tab');
+  assert.equal(await page.evaluate(() => history.length), historyLength);
+  assert.match(page.url(), /layers=3/);
+  await page.goto(`${browser.url}#v=1&demo=cracks&ch=24`);
+  await page.waitForFunction(() => document.querySelector('#channels').value === '24');
+  assert.equal(await page.inputValue('#scene'), 'cracks');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#channels').value === '8');
+  assert.equal(await page.inputValue('#scene'), 'specks');
+  assert.equal(await page.inputValue('#layers'), '3');
+  assert.equal(await page.inputValue('#steps'), '77');
+  assert.deepEqual(errors, []);
+  await browser.close();
+});
