@@ -251,16 +251,19 @@ function redraw(now) {
 
 // ---- links ------------------------------------------------------------------------------------------
 
+// The page opens on the classic question rather than the engine's longer default list of losses.
+const defaultQuery = () => `v=1&demo=cells&losses=${PRESETS[0].losses.map(encodeURIComponent).join(';')}`;
+
 /** Restores every setting from a link's query (the defaults for an empty one) and restarts the runs. */
 function openLink(query) {
   const { api } = state.engine;
   let normalized;
   let problem = '';
   try {
-    normalized = api.normalizeExperiment(query || `v=1&demo=${state.scene}`);
+    normalized = api.normalizeExperiment(query || defaultQuery());
   } catch (error) {
     problem = `This link could not be read (${error.message}); the default experiment is loaded instead.`;
-    normalized = api.normalizeExperiment('v=1&demo=cells');
+    normalized = api.normalizeExperiment(defaultQuery());
   }
   const { settings } = normalized;
   state.scene = settings.demo;
@@ -318,7 +321,7 @@ function wireControls() {
   $('reset').addEventListener('click', resetRuns);
   document.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest('input, select, textarea')) return;
+    if (event.target.closest('input:not([readonly]), select, textarea')) return;
     const button = { t: 'train', p: 'pause', s: 'step', r: 'reset' }[event.key.toLowerCase()];
     if (button && !$(button).disabled) {
       event.preventDefault();
