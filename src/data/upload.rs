@@ -303,4 +303,29 @@ mod tests {
         let image = rgba(2, 2, |_, _| [0; 4]);
         assert!(sample_from_rgba((&image, 2, 2), None, 8).is_err());
     }
+
+    #[test]
+    fn uploaded_images_train_every_default_loss() {
+        use crate::data::Dataset;
+        use crate::experiment::{DataSource, Experiment};
+        let photo = rgba(300, 200, |y, x| {
+            let inside = (y as i64 - 100).pow(2) + (x as i64 - 150).pow(2) < 60 * 60;
+            let v = if inside { 200 } else { 40 } + (x % 7) as u8;
+            [v, v / 2, 255 - v, 255]
+        });
+        let train = sample_from_rgba((&photo, 300, 200), None, 48).unwrap();
+        let heldout = sample_from_rgba((&photo, 300, 200), None, 48).unwrap();
+        assert_eq!((train.height(), train.width()), (32, 48));
+        let dataset = Dataset::new("mine", vec![train], vec![heldout]).unwrap();
+        let experiment = Experiment {
+            data: DataSource::Given(dataset),
+            patch: 16,
+            ..Experiment::default()
+        };
+        for loss in 0..experiment.losses.len() {
+            let mut run = crate::train::Run::new(&experiment, loss).unwrap();
+            assert_eq!(run.step(3).unwrap().diverged, None);
+            run.evaluate().unwrap();
+        }
+    }
 }
