@@ -1,6 +1,8 @@
 //! The only file that touches wasm_bindgen: converts types and maps errors to `JsError`, no logic.
 
+use crate::data::upload::{self, Coverage};
 use crate::data::{self, Dataset, Sample, Split, image};
+use crate::experiment::DataSource;
 use crate::link;
 use crate::loss::{self, LossContext, LossSpec};
 use crate::metrics::Metrics;
@@ -187,6 +189,60 @@ impl JsDataset {
     }
 }
 
+/// Collects the user's images one at a time, so each bad file is refused with its own message and the
+/// images already added stay.
+#[wasm_bindgen(js_name = DatasetBuilder)]
+pub struct JsDatasetBuilder {
+    max_side: usize,
+    train: Vec<Sample>,
+    heldout: Vec<Sample>,
+}
+
+#[wasm_bindgen(js_class = DatasetBuilder)]
+impl JsDatasetBuilder {
+    /// Images longer than `max_side` pixels are downscaled to it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(max_side: usize) -> JsDatasetBuilder {
+        JsDatasetBuilder {
+            max_side,
+            train: Vec::new(),
+            heldout: Vec::new(),
+        }
+    }
+
+    /// Adds one image (RGBA bytes); an empty `mask_rgba` starts its mask from the Otsu threshold.
+    /// Returns the mask's coverage: "empty", "full" or "mixed".
+    #[allow(clippy::too_many_arguments)]
+    pub fn add(
+        &mut self,
+        rgba: &[u8],
+        width: usize,
+        height: usize,
+        mask_rgba: &[u8],
+        mask_width: usize,
+        mask_height: usize,
+        heldout: bool,
+    ) -> Result<String, JsError> {
+        let mask = (!mask_rgba.is_empty()).then_some((mask_rgba, mask_width, mask_height));
+        let sample = upload::sample_from_rgba((rgba, width, height), mask, self.max_side)
+            .map_err(js_error)?;
+        let coverage = Coverage::of(&sample.mask).name().to_string();
+        if heldout {
+            self.heldout.push(sample);
+        } else {
+            self.train.push(sample);
+        }
+        Ok(coverage)
+    }
+
+    /// The dataset of every image added so far; needs at least one training image.
+    pub fn build(&self, name: &str) -> Result<JsDataset, JsError> {
+        Dataset::new(name, self.train.clone(), self.heldout.clone())
+            .map(JsDataset)
+            .map_err(js_error)
+    }
+}
+
 fn parse_split(split: &str) -> Result<Split, JsError> {
     match split {
         "train" => Ok(Split::Train),
@@ -327,6 +383,20 @@ impl JsRun {
     #[wasm_bindgen(constructor)]
     pub fn new(query: &str, loss_index: usize) -> Result<JsRun, JsError> {
         let experiment = link::decode(query).map_err(js_error)?.experiment;
+        Run::new(&experiment, loss_index)
+            .map(JsRun)
+            .map_err(js_error)
+    }
+
+    /// Like the constructor, trained on `dataset` (the user's images) instead of the query's demo scene.
+    #[wasm_bindgen(js_name = withData)]
+    pub fn with_data(
+        query: &str,
+        loss_index: usize,
+        dataset: &JsDataset,
+    ) -> Result<JsRun, JsError> {
+        let mut experiment = link::decode(query).map_err(js_error)?.experiment;
+        experiment.data = DataSource::Given(dataset.0.clone());
         Run::new(&experiment, loss_index)
             .map(JsRun)
             .map_err(js_error)

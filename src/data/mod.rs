@@ -4,6 +4,7 @@ pub mod batch;
 pub mod image;
 mod noise;
 mod synth;
+pub mod upload;
 
 pub use synth::{DEMO_SIZE, SceneInfo, generate, scenes};
 

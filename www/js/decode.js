@@ -1,0 +1,82 @@
+// An uploaded file → RGBA pixels no longer than a given side, or a message saying why not. The file's
+// first bytes are checked before the browser decodes anything, so vector images (SVG, which could carry
+// script) are never handed to a decoder and a header claiming a gigantic size is refused without
+// allocating it. Uses only createImageBitmap and OffscreenCanvas, so it runs in a worker as well.
+
+/** Largest image accepted, in pixels: a 40-megapixel photo passes, 100,000 × 100,000 does not. */
+export const MAX_PIXELS = 120_000_000;
+const READABLE = 'PNG, JPEG, WebP, GIF, BMP or AVIF';
+
+const startsWith = (bytes, ...values) => values.every((v, i) => bytes[i] === v);
+const text = (bytes, from, to) => String.fromCharCode(...bytes.subarray(from, to));
+const u32be = (b, i) => ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
+
+/** JPEG frame size from the first start-of-frame marker, or null if the header ends first. */
+function jpegSize(b) {
+  let i = 2;
+  while (i + 9 < b.length && b[i] === 0xff) {
+    const marker = b[i + 1];
+    const length = (b[i + 2] << 8) + b[i + 3];
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
+    if (isFrame) return { width: (b[i + 7] << 8) + b[i + 8], height: (b[i + 5] << 8) + b[i + 6] };
+    i += 2 + length;
+  }
+  return null;
+}
+
+/** { kind, size } from the file's first bytes; size is null where the header does not say it cheaply. */
+export function sniff(b) {
+  if (startsWith(b, 0x89, 0x50, 0x4e, 0x47)) {
+    return { kind: 'PNG', size: b.length >= 24 ? { width: u32be(b, 16), height: u32be(b, 20) } : null };
+  }
+  if (startsWith(b, 0xff, 0xd8, 0xff)) return { kind: 'JPEG', size: jpegSize(b) };
+  if (text(b, 0, 4) === 'GIF8') return { kind: 'GIF', size: { width: b[6] + (b[7] << 8), height: b[8] + (b[9] << 8) } };
+  if (text(b, 0, 2) === 'BM' && b.length >= 26) {
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    return { kind: 'BMP', size: { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) } };
+  }
+  if (text(b, 0, 4) === 'RIFF' && text(b, 8, 12) === 'WEBP') return { kind: 'WebP', size: null };
+  if (text(b, 4, 8) === 'ftyp' && /avi[fs]/.test(text(b, 8, 12))) return { kind: 'AVIF', size: null };
+  const head = text(b, 0, Math.min(b.length, 512)).toLowerCase();
+  if (head.includes('<svg') || head.startsWith('<?xml')) return { kind: 'SVG', size: null };
+  if (head.startsWith('%pdf')) return { kind: 'PDF', size: null };
+  return { kind: null, size: null };
+}
+
+/** (width, height) with the longest side at most `maxSide`, aspect kept, each side at least 1. */
+export function fittedSize(width, height, maxSide) {
+  const longest = Math.max(width, height);
+  if (longest <= maxSide) return { width, height };
+  const scale = (n) => Math.max(1, Math.round((n * maxSide) / longest));
+  return { width: scale(width), height: scale(height) };
+}
+
+/** Resolves to { rgba, width, height, originalWidth, originalHeight } or rejects with an Error whose
+ *  message names the file and says what to do. */
+export async function decodeImageFile(file, maxSide) {
+  const refuse = (why) => { throw new Error(`${file.name}: ${why}`); };
+  if (file.size === 0) refuse('the file is empty (0 bytes).');
+  const { kind, size } = sniff(new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()));
+  if (kind === 'SVG') refuse(`SVG drawings are not accepted (they are not pixels and may contain script); export it as PNG first.`);
+  if (kind === 'PDF') refuse(`this is a PDF, not an image; use a ${READABLE} file.`);
+  if (kind === null) refuse(`this is not an image the page can read; use a ${READABLE} file.`);
+  if (size && size.width * size.height > MAX_PIXELS) {
+    refuse(`the ${kind} header claims ${size.width.toLocaleString('en')} × ${size.height.toLocaleString('en')} pixels, ` +
+      `more than the ${MAX_PIXELS / 1e6} megapixels the page accepts.`);
+  }
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    refuse(`the ${kind} file could not be decoded: it is damaged or truncated.`);
+  }
+  const { width, height } = fittedSize(bitmap.width, bitmap.height, maxSide);
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, width, height);
+  const result = { rgba: context.getImageData(0, 0, width, height).data, width, height,
+    originalWidth: bitmap.width, originalHeight: bitmap.height };
+  bitmap.close();
+  return result;
+}
