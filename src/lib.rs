@@ -4,6 +4,8 @@
 pub mod data;
 pub mod error;
 pub mod experiment;
+pub mod export;
+pub mod keras;
 pub mod kernels;
 pub mod link;
 pub mod loss;

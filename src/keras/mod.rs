@@ -1,0 +1,22 @@
+//! Keras 3 code for what the page trains: the loss spec as `def loss(y_true, y_pred)` in
+//! `keras.ops`, and the model with its optimizer. scripts/keras_verify.py runs both in Keras and
+//! checks them against this crate's values, gradients and predictions (docs/keras.md).
+
+mod loss;
+mod model;
+
+pub use loss::loss_code;
+pub use model::model_code;
+
+/// A Python float literal that reads back as the same f64 (Rust's shortest round-trip form).
+pub(crate) fn python_number(v: f64) -> String {
+    format!("{v:?}")
+}
+
+/// The same for an f32 setting: its shortest decimal, not the f64 widening (0.005, not 0.00499…).
+pub(crate) fn python_number_f32(v: f32) -> String {
+    format!("{v:?}")
+}
+
+#[cfg(test)]
+mod tests;
