@@ -21,6 +21,10 @@ pub struct Args {
     /// Write d(loss)/d(logits) here as float32 .npy.
     #[arg(long)]
     grad_out: Option<PathBuf>,
+    /// Count dataset class weights (scope=dataset) over the masks of --target, as if it were the
+    /// whole training set.
+    #[arg(long)]
+    dataset_from_target: bool,
     /// Print the loss catalogue as Markdown (the table of docs/losses.md) and exit.
     #[arg(long)]
     catalogue: bool,
@@ -37,7 +41,16 @@ pub fn main(args: Args) -> Result<()> {
     let spec: LossSpec = spec.parse()?;
     let logits = read_f32(&logits, "logits")?;
     let target = read_f32(&target, "target")?;
-    let out = evaluate(&spec, logits.view(), target.view(), &LossContext::default())?;
+    let ctx = if args.dataset_from_target {
+        LossContext::from_masks(
+            target
+                .outer_iter()
+                .map(|image| image.index_axis_move(ndarray::Axis(2), 0)),
+        )
+    } else {
+        LossContext::default()
+    };
+    let out = evaluate(&spec, logits.view(), target.view(), &ctx)?;
     if let Some(path) = args.grad_out {
         write_npy(&path, &out.dlogits)
             .map_err(|e| Error(format!("cannot write {}: {e}", path.display())))?;

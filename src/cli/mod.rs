@@ -1,5 +1,6 @@
 //! The subcommands, one file each; each turns its arguments into library calls and prints the result.
 
+pub mod keras;
 pub mod loss;
 pub mod run;
 
@@ -23,6 +24,8 @@ enum Command {
     Loss(loss::Args),
     /// Train every loss of an experiment headlessly and print metrics and checksums.
     Run(run::Args),
+    /// Print the Keras 3 code of an experiment's losses and model (or of one loss spec); export weights.
+    Keras(keras::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -30,6 +33,7 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Loss(args) => loss::main(args),
         Command::Run(args) => run::main(args),
+        Command::Keras(args) => keras::main(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Verifies the generated Keras code against segloss in real Keras 3 (JAX backend, CPU): every loss
+# spec's value and gradient, and the generated model with exported weights (scripts/keras_verify.py).
+# Creates target/keras-venv from scripts/keras_verify-requirements.txt on first use (~40 s from PyPI),
+# builds the release CLI, runs the checks and writes the report to docs/keras-verify.txt.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+venv=target/keras-venv
+requirements=scripts/keras_verify-requirements.txt
+if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
+  started=$SECONDS
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$venv/requirements.txt"
+  echo "[keras] installed Keras and JAX into $venv in $((SECONDS - started)) s"
+fi
+cargo build --quiet --release --bin segloss
+"$venv/bin/python" scripts/keras_verify.py target/release/segloss | tee target/keras-verify.txt
+status=${PIPESTATUS[0]}
+cp target/keras-verify.txt docs/keras-verify.txt
+exit "$status"
