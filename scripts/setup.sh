@@ -28,6 +28,13 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# scripts/keras_verify.sh makes a Python venv; Debian ships the venv module separately.
+if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  say "installing Debian python3-venv"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+fi
+
 # npm ci only when package-lock.json changed since the last install.
 stamp=node_modules/.segloss-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then

@@ -31,6 +31,10 @@ step "native: cargo test"
 SEGLOSS_REQUIRE_WASM=1 cargo test --all-targets 2>&1 | tee "$logs/native"
 count native "$logs/native"
 
+step "Keras: the generated code in Keras 3 + JAX against segloss (scripts/keras_verify.sh)"
+scripts/keras_verify.sh 2>&1 | tee "$logs/keras"
+count keras "$logs/keras"
+
 export CHROMEDRIVER=/usr/bin/chromedriver
 step "wasm in Node: wasm-bindgen-test"
 cargo test --target wasm32-unknown-unknown --test 'wasm_*' 2>&1 | tee "$logs/node"

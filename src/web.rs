@@ -487,3 +487,31 @@ impl JsRun {
         self.0.loss_spec().to_string()
     }
 }
+
+// ---- Keras code and weight export (docs/keras.md) ---------------------------------------------
+
+/// Keras 3 `def loss(y_true, y_pred)` for `spec` and the head of experiment `query`; class weights
+/// with scope=dataset are counted over `dataset`'s training masks, as the runs count them.
+#[wasm_bindgen(js_name = kerasLoss)]
+pub fn keras_loss(query: &str, spec: &str, dataset: &JsDataset) -> Result<String, JsError> {
+    let experiment = link::decode(query).map_err(js_error)?.experiment;
+    let spec: LossSpec = spec.parse().map_err(js_error)?;
+    let ctx = LossContext::from_masks(dataset.0.train.iter().map(|s| s.mask.view()));
+    crate::keras::loss_code(&spec, experiment.model.head, &ctx).map_err(js_error)
+}
+
+/// The experiment `query`'s model as Keras 3 code, compiled with its optimizer and `loss`.
+#[wasm_bindgen(js_name = kerasModel)]
+pub fn keras_model(query: &str) -> Result<String, JsError> {
+    let experiment = link::decode(query).map_err(js_error)?.experiment;
+    Ok(crate::keras::model_code(&experiment))
+}
+
+#[wasm_bindgen(js_class = Run)]
+impl JsRun {
+    /// The weights as .npz bytes in Keras layout, for `model.set_weights` of `kerasModel`'s model.
+    #[wasm_bindgen(js_name = weightsNpz)]
+    pub fn weights_npz(&self) -> Result<Vec<u8>, JsError> {
+        crate::export::weights_npz(self.0.model()).map_err(js_error)
+    }
+}

@@ -81,8 +81,8 @@ pub fn loss_code(spec: &LossSpec, head: Head, ctx: &LossContext) -> Result<Strin
         ),
     };
     let mut out = format!(
-        "# Loss \"{spec}\" as segloss computes it (value and gradient), for Keras 3 (keras.ops: JAX,\n\
-         # TensorFlow or PyTorch backend).\n\
+        "# Loss \"{spec}\" as segloss computes it (value and gradient),\n\
+         # for Keras 3 (keras.ops: JAX, TensorFlow or PyTorch backend).\n\
          # y_true: (batch, H, W, 1), values in {{0, 1}} (1 = object).\n\
          # y_pred: logits {shape}.\n\
          # The model's last layer must be linear (no activation): the loss applies the {} itself.\n\
@@ -358,13 +358,13 @@ fn focal(p: &Focal) -> String {
 }
 
 fn lovasz(per_image: bool) -> String {
-    let rows = if per_image {
-        "(ops.shape(x)[0], -1)  # one row per image"
+    let (rows, comment) = if per_image {
+        ("(ops.shape(x)[0], -1)", "one row per image")
     } else {
-        "(1, -1)  # the batch as one image"
+        ("(1, -1)", "the batch as one image")
     };
     format!(
-        r#"    x = ops.reshape(x, {rows})
+        r#"    x = ops.reshape(x, {rows})  # {comment}
     g = ops.reshape(y, ops.shape(x))
     errors = 1.0 - x * (2.0 * g - 1.0)
     order = ops.argsort(-errors, axis=-1)  # descending; stable, so ties keep pixel order

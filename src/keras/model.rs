@@ -41,6 +41,7 @@ pub fn model_code(experiment: &Experiment) -> String {
         .iter()
         .map(|l| format!("            {l}\n"))
         .collect();
+    let optimizer = optimizer(&experiment.optimizer);
     let crops = match experiment.patch {
         0 => "whole images".to_string(),
         p => format!("random {p}x{p} crops"),
@@ -68,6 +69,7 @@ pub fn model_code(experiment: &Experiment) -> String {
          model = build_model()\n\
          # Keras's default initialisers differ from segloss's He-normal: load the exported weights to\n\
          # get segloss's predictions. segloss trained {steps} steps on batches of {batch} {crops}{augment}.\n\
+         # {note}\n\
          model.compile(optimizer={optimizer}, loss=loss)\n",
         summary = summary(model),
         logits = match model.head {
@@ -85,7 +87,8 @@ pub fn model_code(experiment: &Experiment) -> String {
         } else {
             ""
         },
-        optimizer = optimizer(&experiment.optimizer),
+        optimizer = optimizer.0,
+        note = optimizer.1,
     )
 }
 
@@ -105,8 +108,8 @@ fn summary(model: &ModelConfig) -> String {
     )
 }
 
-/// The optimizer as Keras spells it, with the convention difference where there is one.
-fn optimizer(config: &OptimizerConfig) -> String {
+/// The optimizer as Keras spells it, and a note on how Keras's convention compares.
+fn optimizer(config: &OptimizerConfig) -> (String, &'static str) {
     let f = python_number_f32;
     match *config {
         // Keras's Adam adds epsilon to √v, PyTorch's (which segloss follows) to √v̂ = √v/√(1−β₂ᵗ):
@@ -116,18 +119,24 @@ fn optimizer(config: &OptimizerConfig) -> String {
             beta1,
             beta2,
             eps,
-        } => format!(
-            "keras.optimizers.Adam(learning_rate={}, beta_1={}, beta_2={}, epsilon={})  # segloss adds epsilon to sqrt(v_hat), Keras to sqrt(v): the same except where sqrt(v_hat) ~ epsilon",
-            f(lr),
-            f(beta1),
-            f(beta2),
-            f(eps)
+        } => (
+            format!(
+                "keras.optimizers.Adam(learning_rate={}, beta_1={}, beta_2={}, epsilon={})",
+                f(lr),
+                f(beta1),
+                f(beta2),
+                f(eps)
+            ),
+            "Adam: segloss (like PyTorch) adds epsilon to sqrt(v_hat), Keras to sqrt(v); the steps differ only where sqrt(v_hat) ~ epsilon.",
         ),
         // Keras: v = m·v − lr·g, w += v; PyTorch: b = m·b + g, w −= lr·b: the same for a fixed lr.
-        OptimizerConfig::Sgd { lr, momentum } => format!(
-            "keras.optimizers.SGD(learning_rate={}, momentum={})  # the same steps as PyTorch's SGD for a fixed learning rate",
-            f(lr),
-            f(momentum)
+        OptimizerConfig::Sgd { lr, momentum } => (
+            format!(
+                "keras.optimizers.SGD(learning_rate={}, momentum={})",
+                f(lr),
+                f(momentum)
+            ),
+            "SGD with momentum: Keras's form takes the same steps as segloss's (PyTorch's) for a fixed learning rate.",
         ),
     }
 }

@@ -10,6 +10,7 @@ import { SummaryTable } from './summary.js';
 import { renderShapes } from './shapes.js';
 import { LossExplorer } from './explorer.js';
 import { SharePanel, linkQuery } from './share.js';
+import { KerasPanel } from './keras.js';
 
 const $ = (id) => document.getElementById(id);
 const percent = (x) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)} %`;
@@ -186,6 +187,7 @@ function applySettings() {
   state.share.show(state.query);
   renderShapes($('shapes'), state.engine.api.modelShapes(state.query));
   resetRuns();
+  state.keras.show(state.query, state.losses, state.dataset);
   return true;
 }
 
@@ -247,6 +249,7 @@ function redraw(now) {
     state.summary.render(state.pool.runs);
   }
   updateControls();
+  state.keras.update();
 }
 
 // ---- links ------------------------------------------------------------------------------------------
@@ -344,6 +347,7 @@ async function start() {
   state.charts = new Charts($('loss-chart'), $('dice-chart'));
   state.summary = new SummaryTable($('summary'));
   state.explorer = new LossExplorer($('explorer-loss'), $('explorer'), api);
+  state.keras = new KerasPanel(api, () => state.pool.runs);
   fillScenePicker(api);
   wireControls();
   renderLossList();

@@ -74,6 +74,19 @@ const handlers = {
       sendSnapshot();
     }
   },
+  // The Keras panel's downloads (keras.js): weights as .npz, or every image's predicted mask as RGBA.
+  export({ what, counts, threshold }) {
+    if (what === 'weights') {
+      const npz = run.weightsNpz();
+      post({ type: 'export', what, step: run.stepCount(), npz }, [npz.buffer]);
+      return;
+    }
+    const masks = Object.entries(counts).flatMap(([split, count]) => Array.from({ length: count }, (_, index) => {
+      const s = run.snapshot(split, index, threshold);
+      return { split, index, width: s.width, height: s.height, rgba: s.mask };
+    }));
+    post({ type: 'export', what, step: run.stepCount(), masks }, masks.map((m) => m.rgba.buffer));
+  },
   view({ view, threshold }) {
     settings.view = view;
     settings.threshold = threshold;

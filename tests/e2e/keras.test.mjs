@@ -1,0 +1,75 @@
+// The Keras panel: after a short run the page shows the loss and model code of the selected run, and
+// downloads its weights (.npz in Keras layout), predicted masks (.png) and curves / metrics (.csv).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { openBrowser, openPage } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await openBrowser(); });
+after(async () => { await browser.close(); });
+
+async function downloaded(page, button) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+}
+
+test('Keras code for the selected run, and its weights, masks and curves as files', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  await page.selectOption('#scene', 'blobs');
+  while ((await page.$$('#loss-list button')).length > 1) await page.click('#loss-list li:last-child button');
+  for (const spec of ['0.5*bce+0.5*dice', 'wbce(scope=dataset)']) {
+    await page.fill('#loss-spec', spec);
+    await page.click('#add-loss');
+  }
+  await page.click('#loss-list li:first-child button');
+  await page.fill('#steps', '20');
+  await page.press('#steps', 'Tab');
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent.includes('/20'));
+
+  const loss = await page.textContent('#keras-loss');
+  assert.match(loss, /^def loss\(y_true, y_pred\):$/m);
+  assert.ok(loss.includes('return 0.5 * _bce_1(x, y) + 0.5 * _dice_2(x, y)'), loss);
+  assert.ok(loss.includes('y_true: (batch, H, W, 1)'), loss);
+  const model = await page.textContent('#keras-model');
+  assert.equal((model.match(/layers\.Conv2D\(/g) ?? []).length, 3, model);
+  assert.ok(model.includes('layers.Conv2D(32, 3, padding="same", dilation_rate=1, activation="relu", name="conv1")'), model);
+  assert.ok(model.includes('model.compile(optimizer=keras.optimizers.Adam('), model);
+  assert.equal(await page.isDisabled('#keras-weights'), true, 'nothing to download before training');
+
+  await page.selectOption('#keras-run', '1');
+  const weighted = await page.textContent('#keras-loss');
+  assert.match(weighted, /w_bg, w_fg = [0-9.e-]+, [0-9.e-]+\n/, 'dataset class weights are inlined');
+
+  await page.click('#train');
+  await page.waitForSelector('body[data-finished="true"]', { timeout: 120_000 });
+  await page.waitForFunction(() => !document.querySelector('#keras-weights').disabled);
+
+  // Default model: 3·3·3·32 + 32 + 3·3·32·32 + 32 + 32·1 + 1 = 10177 float32 = 40708 bytes, plus six
+  // .npy headers and the zip directory.
+  const weights = await downloaded(page, '#keras-weights');
+  assert.match(weights.name, /^segloss-2-wbce_scope=dataset_-step20-weights\.npz$/);
+  assert.equal(weights.bytes.subarray(0, 2).toString(), 'PK');
+  assert.ok(weights.bytes.length > 40708 && weights.bytes.length < 40708 + 2000, `${weights.bytes.length} bytes`);
+  assert.ok(weights.bytes.includes('head_kernel.npy'));
+
+  const masks = await downloaded(page, '#keras-masks');
+  assert.deepEqual([...masks.bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'a PNG');
+  const width = masks.bytes.readUInt32BE(16);
+  const height = masks.bytes.readUInt32BE(20);
+  assert.ok(width >= 96 * 2 && height === 96 * 2 + 4, `mask sheet ${width}×${height}`);
+
+  const curves = (await downloaded(page, '#keras-curves')).bytes.toString();
+  const lines = curves.trim().split('\n');
+  assert.equal(lines[0], 'step,loss,heldout_dice,heldout_iou');
+  assert.equal(lines.at(-1).split(',')[0], '20');
+  const metrics = (await downloaded(page, '#keras-metrics')).bytes.toString();
+  assert.match(metrics, /^run,loss,split,dice,iou,precision,recall,accuracy,steps,status,weights_checksum\n/);
+  assert.ok(metrics.includes('1,0.5*bce+0.5*dice,heldout,'), metrics);
+
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.waitForTimeout(200);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 375 px`);
+  assert.deepEqual(errors, []);
+});
