@@ -79,6 +79,9 @@ MODEL_LINKS = [
 ]
 
 results = {"passed": 0, "failed": 0}
+# Largest relative errors seen, for the summary line.
+worst = {"float64 value": 0.0, "float64 gradient": 0.0, "float32 value": 0.0, "float32 gradient": 0.0,
+         "model logits": 0.0}
 
 
 def report(ok, what):
@@ -132,6 +135,9 @@ def check_loss(spec, head, case, y_true, logits, work):
         if not np.isfinite(grad).all():
             grad_error = float("inf")
         errors[dtype] = (abs(value - rust_value) / max(abs(rust_value), 1e-30), grad_error)
+    for dtype, name in [(np.float64, "float64"), (np.float32, "float32")]:
+        worst[f"{name} value"] = max(worst[f"{name} value"], errors[dtype][0])
+        worst[f"{name} gradient"] = max(worst[f"{name} gradient"], errors[dtype][1])
     ok = max(errors[np.float64]) <= RTOL_LOSS and max(errors[np.float32]) <= RTOL_LOSS_FLOAT32
     report(ok, f"loss {spec:<48} {head:<7} {case:<19} value {rust_value:<9.6g} rel.err value, grad: "
                f"float64 {errors[np.float64][0]:.0e}, {errors[np.float64][1]:.0e}; "
@@ -160,6 +166,7 @@ def check_model(link, work):
         ours = np.load(work / f"run{run}-logits.npy")
         theirs = np.asarray(model(images))
         error = float(np.abs(theirs - ours).max()) / float(np.abs(ours).max())
+        worst["model logits"] = max(worst["model logits"], error)
         report(error <= RTOL_MODEL and theirs.shape == ours.shape,
                f"model {link[:60]}... run {run}: predictions {theirs.shape}, "
                f"max |logit| {np.abs(ours).max():.3g}, rel.err {error:.1e}")
@@ -187,6 +194,7 @@ def main():
         for i, link in enumerate(MODEL_LINKS):
             (work / f"model{i}").mkdir()
             check_model(link, work / f"model{i}")
+    print("largest relative errors: " + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()))
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 

@@ -27,6 +27,7 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   await page.press('#steps', 'Tab');
   await page.waitForFunction(() => document.querySelector('.run-status')?.textContent.includes('/20'));
 
+  assert.equal(await page.inputValue('#keras-run'), '0', 'the first run is selected');
   const loss = await page.textContent('#keras-loss');
   assert.match(loss, /^def loss\(y_true, y_pred\):$/m);
   assert.ok(loss.includes('return 0.5 * _bce_1(x, y) + 0.5 * _dice_2(x, y)'), loss);

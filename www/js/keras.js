@@ -87,7 +87,7 @@ export class KerasPanel {
     this.dataset = dataset;
     const select = $('keras-run');
     select.replaceChildren(...this.specs.map((spec, i) => new Option(`${i + 1}. ${spec}`, String(i))));
-    select.value = Number(previous) < this.specs.length ? previous : '0';
+    select.value = previous !== '' && Number(previous) < this.specs.length ? previous : '0';
     try {
       $('keras-model').textContent = this.api.kerasModel(query);
     } catch (error) {
