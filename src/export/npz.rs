@@ -1,15 +1,17 @@
 //! Trained weights as a NumPy .npz in Keras layout, loadable with
 //! `model.set_weights([w[k] for k in w.files])` into the generated Keras model.
 //!
+//! Written by hand (npy format 1.0 in a zip of stored entries, as `numpy.savez` writes): the
+//! `ndarray-npy` npz writer would bring a zip library and a Python-literal parser into the wasm
+//! module, +47 KB gzipped (+22 %) for what is 80 lines here. Tests read the files back with
+//! `ndarray-npy`, and scripts/keras_verify.py with numpy.
+//!
 //! # Shapes
 //! Per layer, in `Segmenter::params()` order (which is Keras's `model.get_weights()` order):
 //! `<layer>_kernel` (kernel_h, kernel_w, in, out) (HWIO), then `<layer>_bias` (out).
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::nn::Segmenter;
-use ndarray::{ArrayView1, ArrayView4};
-use ndarray_npy::NpzWriter;
-use std::io::Cursor;
 
 /// Entry names in file order: conv1_kernel, conv1_bias, ..., head_kernel, head_bias.
 pub fn weight_names(model: &Segmenter) -> Vec<String> {
@@ -21,22 +23,96 @@ pub fn weight_names(model: &Segmenter) -> Vec<String> {
         .collect()
 }
 
-/// The .npz bytes: stored (uncompressed) float32 entries, in Keras's weight order.
+/// The .npz bytes: one float32 .npy per parameter, in Keras's weight order.
 pub fn weights_npz(model: &Segmenter) -> Result<Vec<u8>> {
-    let failed = |e: ndarray_npy::WriteNpzError| Error(format!("cannot write the weights: {e}"));
     let shapes = model.config().layer_shapes(1, 1, 1);
-    let params = model.params();
-    let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
-    for (layer, pair) in shapes.iter().zip(params.chunks(2)) {
-        let kernel = ArrayView4::from_shape(layer.kernel, pair[0])
-            .map_err(|e| Error(format!("{} kernel: {e}", layer.name)))?;
-        let bias = ArrayView1::from(pair[1]);
-        npz.add_array(format!("{}_kernel", layer.name), &kernel)
-            .map_err(failed)?;
-        npz.add_array(format!("{}_bias", layer.name), &bias)
-            .map_err(failed)?;
+    let arrays = shapes
+        .iter()
+        .flat_map(|l| [l.kernel.to_vec(), vec![l.bias]]);
+    let entries: Vec<(String, Vec<u8>)> = weight_names(model)
+        .into_iter()
+        .zip(arrays)
+        .zip(model.params())
+        .map(|((name, shape), data)| (format!("{name}.npy"), npy_f32(&shape, data)))
+        .collect();
+    zip_stored(&entries)
+}
+
+/// One .npy file, format 1.0: magic, version, header length, a Python dict literal padded with
+/// spaces to a multiple of 64 bytes and ended by a newline, then the little-endian data (C order).
+fn npy_f32(shape: &[usize], data: &[f32]) -> Vec<u8> {
+    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+    let shape = match dims.as_slice() {
+        [one] => format!("({one},)"),
+        _ => format!("({})", dims.join(", ")),
+    };
+    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}");
+    const PREAMBLE: usize = 10; // magic (6), version (2), header length (2)
+    let padded = (PREAMBLE + header.len() + 1).div_ceil(64) * 64;
+    header.extend(std::iter::repeat_n(
+        ' ',
+        padded - PREAMBLE - header.len() - 1,
+    ));
+    header.push('\n');
+    let mut out = Vec::with_capacity(padded + 4 * data.len());
+    out.extend_from_slice(b"\x93NUMPY\x01\x00");
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    out.extend(data.iter().flat_map(|v| v.to_le_bytes()));
+    out
+}
+
+/// A zip archive of stored (uncompressed) entries: local headers with the data, the central
+/// directory, its end record. Dates are 1980-01-01 00:00, so equal weights give equal bytes.
+fn zip_stored(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    const VERSION: u16 = 20; // 2.0: stored entries
+    const DOS_DATE: u16 = (1 << 5) | 1; // 1980-01-01
+    let u32_of = |n: usize, what: &str| {
+        u32::try_from(n).map_err(|_| crate::Error(format!("{what} is too large for a zip file")))
+    };
+    let mut out = Vec::new();
+    let mut directory = Vec::new();
+    for (name, data) in entries {
+        let offset = u32_of(out.len(), "the archive")?;
+        let size = u32_of(data.len(), name)?;
+        let crc = crc32fast::hash(data);
+        // Fields shared by the local header (after its signature) and the central directory entry.
+        let mut common = Vec::new();
+        for half in [VERSION, 0, 0, 0, DOS_DATE] {
+            common.extend_from_slice(&half.to_le_bytes()); // version needed, flags, method, time, date
+        }
+        for word in [crc, size, size] {
+            common.extend_from_slice(&word.to_le_bytes());
+        }
+        common.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        common.extend_from_slice(&0u16.to_le_bytes()); // extra field length
+
+        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        out.extend_from_slice(&common);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+
+        directory.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        directory.extend_from_slice(&VERSION.to_le_bytes()); // version made by
+        directory.extend_from_slice(&common);
+        for half in [0u16, 0, 0] {
+            directory.extend_from_slice(&half.to_le_bytes()); // comment, disk, internal attributes
+        }
+        directory.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+        directory.extend_from_slice(&offset.to_le_bytes());
+        directory.extend_from_slice(name.as_bytes());
     }
-    Ok(npz.finish().map_err(failed)?.into_inner())
+    let directory_offset = u32_of(out.len(), "the archive")?;
+    let count = entries.len() as u16;
+    out.extend_from_slice(&directory);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    for half in [0u16, 0, count, count] {
+        out.extend_from_slice(&half.to_le_bytes()); // disk, directory disk, entries here, entries
+    }
+    out.extend_from_slice(&u32_of(directory.len(), "the directory")?.to_le_bytes());
+    out.extend_from_slice(&directory_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // comment length
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -45,6 +121,7 @@ mod tests {
     use crate::nn::{Head, ModelConfig};
     use ndarray::{Array1, Array4};
     use ndarray_npy::NpzReader;
+    use std::io::Cursor;
 
     #[test]
     fn weights_round_trip_in_keras_order_and_layout() {
@@ -80,5 +157,17 @@ mod tests {
         assert_eq!(head.dim(), (1, 1, 4, 2));
         let bias: Array1<f32> = npz.by_name("head_bias").unwrap();
         assert_eq!(bias.len(), 2);
+    }
+
+    #[test]
+    fn npy_headers_are_padded_to_64_bytes_and_end_in_a_newline() {
+        let npy = npy_f32(&[2], &[1.0, -2.5]);
+        // numpy.save(f, np.array([1, -2.5], np.float32)) writes this 128-byte file.
+        let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+        assert_eq!(&npy[..10], b"\x93NUMPY\x01\x00\x76\x00");
+        assert_eq!(&npy[10..10 + header.len()], header.as_bytes());
+        assert_eq!(npy[127], b'\n');
+        assert_eq!(npy.len(), 128 + 8);
+        assert_eq!(&npy[128..], [1.0f32, -2.5].map(f32::to_le_bytes).concat());
     }
 }
