@@ -2,8 +2,14 @@
 // downloads its weights (.npz in Keras layout), predicted masks (.png) and curves / metrics (.csv).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openBrowser, openPage } from './browser.mjs';
+
+// Built by scripts/test.sh; its Keras export is what scripts/keras_verify.sh checks in Keras.
+const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
 let browser;
 before(async () => { browser = await openBrowser(); });
@@ -53,6 +59,12 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   assert.equal(weights.bytes.subarray(0, 2).toString(), 'PK');
   assert.ok(weights.bytes.length > 40708 && weights.bytes.length < 40708 + 2000, `${weights.bytes.length} bytes`);
   assert.ok(weights.bytes.includes('head_kernel.npy'));
+  // The page's file is byte for byte the CLI's export of the same link, which keras_verify loads
+  // into the generated Keras model and checks against our predictions.
+  const exported = await mkdtemp(join(tmpdir(), 'segloss-keras-'));
+  execFileSync(CLI, ['keras', '--link', await page.inputValue('#link'), '--export-dir', exported]);
+  assert.ok(weights.bytes.equals(await readFile(join(exported, 'run1-weights.npz'))), 'page and CLI weights differ');
+  await rm(exported, { recursive: true, force: true });
 
   const masks = await downloaded(page, '#keras-masks');
   assert.deepEqual([...masks.bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'a PNG');
