@@ -522,6 +522,26 @@ impl JsRun {
         ]))
     }
 
+    /// Object probability and mask (at `threshold`) of any RGBA image, as RGBA: { probability, mask }.
+    #[wasm_bindgen(js_name = predictRgba)]
+    pub fn predict_rgba(
+        &self,
+        rgba: &[u8],
+        width: usize,
+        height: usize,
+        threshold: f32,
+    ) -> Result<JsValue, JsError> {
+        let image = upload::rgba_to_image(rgba, width, height).map_err(js_error)?;
+        let probabilities = self.0.predict(&image).map_err(js_error)?;
+        let prediction = probabilities.mapv(|p| if p >= threshold { 1.0 } else { 0.0 });
+        let rgba =
+            |bytes: Vec<u8>| JsValue::from(js_sys::Uint8ClampedArray::from(bytes.as_slice()));
+        Ok(object([
+            ("probability", rgba(image::probability_to_rgba(&probabilities))),
+            ("mask", rgba(image::mask_to_rgba(&prediction))),
+        ]))
+    }
+
     /// The weights' checksum as 16 hex digits (equal checksums, equal weights).
     pub fn checksum(&self) -> String {
         format!("{:016x}", self.0.checksum())

@@ -4,6 +4,7 @@
 
 use crate::bail;
 use crate::error::Result;
+use ndarray::Array3;
 
 /// Longest side, in pixels, an uploaded image is downscaled to for training unless the user picks another.
 pub const DEFAULT_MAX_SIDE: usize = 256;
@@ -53,6 +54,15 @@ fn check_rgba(rgba: &[u8], width: usize, height: usize, what: &str) -> Result<()
         );
     }
     Ok(())
+}
+
+/// Row-major RGBA bytes → (H, W, 3) RGB in [0, 1], as training normalises them; alpha is dropped
+/// (the browser already composited).
+pub fn rgba_to_image(rgba: &[u8], width: usize, height: usize) -> Result<Array3<f32>> {
+    check_rgba(rgba, width, height, "image")?;
+    Ok(Array3::from_shape_fn((height, width, 3), |(y, x, c)| {
+        f32::from(rgba[(y * width + x) * 4 + c]) / 255.0
+    }))
 }
 
 /// Row-major RGBA bytes of a mask → one byte per pixel, 1 = object. A mask with any transparency

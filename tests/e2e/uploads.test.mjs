@@ -139,6 +139,11 @@ test('photographs and their masks upload, train, and travel in a link that repro
     assert.match(row.checksum, /^[0-9a-f]{16}$/);
     assert.ok(Number(row.dice) > 0.5, `${row.spec} learns the object: Dice ${row.dice}`);
   }
+  await page.click('#full-view-open');
+  await page.waitForFunction(() => document.getElementById('full-view-status').textContent.startsWith('Each run'));
+  const full = await page.$$eval('#full-view-figures canvas', (canvases) => canvases.map((c) => [c.width, c.height]));
+  assert.deepEqual(full, Array(5).fill([480, 360]), 'the photograph and 4 masks at the uploaded size');
+  await page.click('#full-view-close');
   const after = requests.filter((r) => r.url().includes('#') === false);
   for (const request of after) {
     assert.equal(request.method(), 'GET', `${request.method()} ${request.url()}`);

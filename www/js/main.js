@@ -72,6 +72,7 @@ function generateDataset() {
     + (given && ds.count('heldout') === 0 ? ' No image is held out, so the summary scores nothing yet: tick "held out" on one.' : ''));
   drawSamples();
   drawHead();
+  $('full-view-open').hidden = !given;
   return true;
 }
 
@@ -82,6 +83,37 @@ function imageName(split, index) {
     if (items[index]) return items[index].name;
   }
   return `${split === 'train' ? 'Training' : 'Held-out'} image ${index + 1}`;
+}
+
+/** Shows the current image at the size it was uploaded (up to 1024 px) with each run's prediction on it. */
+function showFullResolution() {
+  const { split, index } = state.view;
+  const item = state.uploads.items.filter((i) => i.heldout === (split === 'heldout'))[index];
+  if (!item) return;
+  const box = $('full-view-figures');
+  box.replaceChildren();
+  const figure = (caption, rgba) => {
+    const f = document.createElement('figure');
+    const canvas = document.createElement('canvas');
+    drawRgba(canvas, rgba, item.width, item.height);
+    const c = document.createElement('figcaption');
+    c.textContent = caption;
+    f.append(canvas, c);
+    box.append(f);
+  };
+  figure(`${item.name}, ${item.width}×${item.height}`, new Uint8ClampedArray(item.rgba));
+  const asked = state.pool.runs.filter((run) => !['starting', 'error'].includes(run.status)).length;
+  let answered = 0;
+  $('full-view-title').textContent = `${item.name} at ${item.width}×${item.height}`;
+  $('full-view-status').textContent = asked === 0 ? 'No run is ready yet.' : `Predicting with ${asked} runs…`;
+  state.pool.predictFull(item, state.threshold, (run, result) => {
+    answered += 1;
+    figure(`${run.spec} at step ${run.step}: mask at threshold ${state.threshold.toFixed(2)}`, result.mask);
+    $('full-view-status').textContent = answered < asked ? `Predicting: ${answered} of ${asked} runs done…`
+      : `Each run's mask on the image at ${item.width}×${item.height}; the runs trained at up to ${state.trainSide} px, `
+        + 'so objects look larger to them here than in training.';
+  });
+  $('full-view').showModal();
 }
 
 /** Encodes the user's images for training and for links; false (with a message) when the engine refuses. */
@@ -414,6 +446,8 @@ function wireControls() {
     state.linkSide = value;
     if (state.source === 'given' && encodeGiven()) updateLink();
   });
+  $('full-view-open').addEventListener('click', showFullResolution);
+  $('full-view-close').addEventListener('click', () => $('full-view').close());
   $('train-link-copies').addEventListener('click', () => {
     state.trainSide = Math.min(state.linkSide, state.trainSide);
     $('train-side').value = String(state.trainSide);
