@@ -279,6 +279,19 @@ pub fn mask_from_rgba(rgba: &[u8], width: usize, height: usize) -> Result<Vec<u8
     upload::rgba_to_mask(rgba, width, height).map_err(js_error)
 }
 
+/// An uploaded mask's pixels → one byte per pixel, 1 where the pixel is exactly `#rrggbb` `colour`.
+#[wasm_bindgen(js_name = maskFromColour)]
+pub fn mask_from_colour(
+    rgba: &[u8],
+    width: usize,
+    height: usize,
+    red: u8,
+    green: u8,
+    blue: u8,
+) -> Result<Vec<u8>, JsError> {
+    upload::rgba_colour_to_mask(rgba, width, height, [red, green, blue]).map_err(js_error)
+}
+
 /// A starting mask for an image from Otsu's threshold, one byte per pixel, 1 = object.
 #[wasm_bindgen(js_name = otsuMask)]
 pub fn otsu_mask(rgba: &[u8], width: usize, height: usize) -> Result<Vec<u8>, JsError> {
@@ -537,7 +550,10 @@ impl JsRun {
         let rgba =
             |bytes: Vec<u8>| JsValue::from(js_sys::Uint8ClampedArray::from(bytes.as_slice()));
         Ok(object([
-            ("probability", rgba(image::probability_to_rgba(&probabilities))),
+            (
+                "probability",
+                rgba(image::probability_to_rgba(&probabilities)),
+            ),
             ("mask", rgba(image::mask_to_rgba(&prediction))),
         ]))
     }

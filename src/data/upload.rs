@@ -83,6 +83,21 @@ pub fn rgba_to_mask(rgba: &[u8], width: usize, height: usize) -> Result<Vec<u8>>
         .collect())
 }
 
+/// Row-major RGBA bytes of a mask → one byte per pixel, 1 where the pixel has exactly the colour
+/// `rgb` (one class of a colour-coded label image).
+pub fn rgba_colour_to_mask(
+    rgba: &[u8],
+    width: usize,
+    height: usize,
+    rgb: [u8; 3],
+) -> Result<Vec<u8>> {
+    check_rgba(rgba, width, height, "mask")?;
+    Ok(rgba
+        .chunks_exact(4)
+        .map(|p| u8::from(p[..3] == rgb))
+        .collect())
+}
+
 /// Otsu's threshold on luminance: the split of the 256-bin histogram that maximises the variance
 /// between the two classes. The smaller class becomes the object, since objects rarely fill most of
 /// a photograph; the user refines from there. One byte per pixel, 1 = object.
@@ -155,6 +170,17 @@ mod tests {
             [[0, 0, 0, 0], [0, 0, 0, 255], [255, 255, 255, 0]][x]
         });
         assert_eq!(rgba_to_mask(&bytes, 3, 1).unwrap(), vec![0, 1, 0]);
+    }
+
+    #[test]
+    fn a_chosen_colour_marks_one_class_of_a_label_image() {
+        let bytes = rgba(3, 1, |_, x| {
+            [[0, 0, 0, 255], [128, 0, 0, 255], [0, 128, 0, 255]][x]
+        });
+        assert_eq!(
+            rgba_colour_to_mask(&bytes, 3, 1, [128, 0, 0]).unwrap(),
+            vec![0, 1, 0]
+        );
     }
 
     #[test]

@@ -53,6 +53,11 @@ async function makeFiles(page, specs) {
           c.fill();
         } else if (spec.kind === 'full-mask') {
           c.fillRect(0, 0, width, height);
+        } else if (spec.kind === 'labels') {
+          c.fillStyle = '#00ff00';
+          c.fillRect(0, 0, width / 2, height);
+          c.fillStyle = '#ff0000';
+          c.fillRect(width / 2, 0, width / 4, height);
         }
       }
       const type = spec.name.endsWith('.jpg') ? 'image/jpeg' : 'image/png';
@@ -310,4 +315,19 @@ test('an experiment file carries images at training size; a bad one changes noth
   assert.deepEqual([...errors, ...other.errors], []);
   await page.close();
   await other.page.close();
+});
+
+test('a colour-coded label image gives the mask of the chosen colour', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  await page.click('#uploads summary');
+  await page.selectOption('#mask-rule', 'colour');
+  await page.$eval('#mask-colour', (input) => { input.value = '#ff0000'; input.dispatchEvent(new Event('change')); });
+  const files = await makeFiles(page, [
+    { name: 'street.jpg', width: 160, height: 80, kind: 'photo' },
+    { name: 'street_mask.png', width: 160, height: 80, kind: 'labels' },
+  ]);
+  assert.match(await upload(page, files), /Added 1 image and 1 mask/);
+  assert.match(await page.textContent('.object-fraction'), /25\.0 % object · mask from street_mask\.png \(colour #ff0000\)/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

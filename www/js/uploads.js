@@ -71,6 +71,7 @@ export class UploadPanel {
       this.addFiles([...event.target.files]);
       event.target.value = '';
     });
+    $('mask-rule').addEventListener('change', () => { $('mask-colour').disabled = $('mask-rule').value !== 'colour'; });
     const zone = $('drop-zone');
     zone.addEventListener('dragover', (event) => { event.preventDefault(); zone.classList.add('over'); });
     zone.addEventListener('dragleave', () => zone.classList.remove('over'));
@@ -170,8 +171,15 @@ export class UploadPanel {
       throw new Error(`${file.name}: the mask is ${mask.originalWidth}×${mask.originalHeight} pixels but its image `
         + `${item.name} is ${item.originalWidth}×${item.originalHeight}; masks must match their image exactly.`);
     }
-    item.mask = this.api.maskFromRgba(mask.rgba, mask.width, mask.height);
-    item.maskOrigin = `from ${file.name}`;
+    const colour = $('mask-rule').value === 'colour' ? $('mask-colour').value : null;
+    if (colour) {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+      item.mask = this.api.maskFromColour(mask.rgba, mask.width, mask.height, r, g, b);
+      item.maskOrigin = `from ${file.name} (colour ${colour})`;
+    } else {
+      item.mask = this.api.maskFromRgba(mask.rgba, mask.width, mask.height);
+      item.maskOrigin = `from ${file.name}`;
+    }
   }
 
   startFromThreshold(item) {
