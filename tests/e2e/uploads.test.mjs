@@ -331,3 +331,27 @@ test('a colour-coded label image gives the mask of the chosen colour', async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('images can be dropped on the page and pasted from the clipboard', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  await page.click('#uploads summary');
+  const [photo] = await makeFiles(page, [{ name: 'dropped.jpg', width: 120, height: 90, kind: 'photo' }]);
+  const bytes = [...photo.buffer];
+  await page.evaluate((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.jpg', { type: 'image/jpeg' }));
+    document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, bytes);
+  await page.waitForFunction(() => document.querySelectorAll('#upload-list li').length === 1);
+  await page.evaluate((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], 'image.png', { type: 'image/jpeg' }));
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+  }, bytes);
+  await page.waitForFunction(() => document.querySelectorAll('#upload-list li').length === 2);
+  const names = await uploadNames(page);
+  assert.equal(names[0], 'dropped.jpg');
+  assert.match(names[1], /^pasted-\d+-1\.png$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
