@@ -236,6 +236,20 @@ impl JsGivenBuilder {
         Ok(())
     }
 
+    /// The shortest side among the images downscaled to `max_side` (the largest patch they allow).
+    #[wasm_bindgen(js_name = shortestSide)]
+    pub fn shortest_side(&self, max_side: usize) -> usize {
+        self.0
+            .iter()
+            .filter(|image| !image.heldout)
+            .map(|image| {
+                let small = image.downscaled(max_side);
+                small.width.min(small.height)
+            })
+            .min()
+            .unwrap_or(0)
+    }
+
     /// The link's `data=` value for every image added, at most `max_side` pixels long.
     pub fn data(&self, max_side: usize) -> Result<String, JsError> {
         let images = GivenImages::new(self.0.clone()).map_err(js_error)?;

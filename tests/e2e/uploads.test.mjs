@@ -125,13 +125,13 @@ test('photographs and their masks upload, train, and travel in a link that repro
   // Two textured photographs at 64 px take more than a safe link; at 40 px they fit, and trained at
   // the link's size the link carries the training data exactly.
   await setNumber(page, '#steps', 40);
-  await setNumber(page, '#patch', 16);
   await page.click('#share-heading');
   assert.match(await page.textContent('#link-images-note'), /64-pixel copies.*train at 256/);
   assert.match(await page.textContent('#link-length'), /longer than 8,000.*Make the images smaller in the link, or download the experiment file/);
   await setNumber(page, '#link-side', 40);
-  assert.match(await page.textContent('#link-images-note'), /40-pixel copies/);
+  assert.match(await page.textContent('#link-images-note'), /40-pixel copies.*the link trains on 30-pixel crops/);
   await page.click('#train-link-copies');
+  assert.equal(await page.inputValue('#patch'), '30');
   await page.waitForFunction(() => document.getElementById('link-images-note').textContent.includes('exactly as they are trained'));
   assert.equal(await page.inputValue('#train-side'), '40');
   const link = await page.inputValue('#link');

@@ -123,7 +123,9 @@ function encodeGiven() {
     for (const item of state.uploads.items) {
       builder.add(item.rgba, item.width, item.height, item.mask, state.trainSide, item.heldout);
     }
-    state.givenData = { train: builder.data(state.trainSide), link: builder.data(Math.min(state.linkSide, state.trainSide)) };
+    const linkSide = Math.min(state.linkSide, state.trainSide);
+    state.givenData = { train: builder.data(state.trainSide), link: builder.data(linkSide),
+      linkShortestSide: builder.shortestSide(linkSide) };
     return true;
   } catch (error) {
     setStatus(`Your images could not be used: ${error.message}`, true);
@@ -278,10 +280,16 @@ function updateLink() {
     state.share.show(state.query, null);
     return;
   }
+  const model = readModelControls();
+  // Copies smaller than the training crops are trained on crops as large as they allow.
+  const patch = model.patch > state.givenData.linkShortestSide && state.givenData.linkShortestSide >= 8
+    ? state.givenData.linkShortestSide : model.patch;
   const settings = { scene: state.scene, seed: state.seed, sceneSeed: state.sceneSeed, losses: state.losses,
-    model: readModelControls(), extras: state.extras, data: state.givenData.link };
+    model: { ...model, patch }, extras: state.extras, data: state.givenData.link };
   const images = { linkSide: Math.min(state.linkSide, state.trainSide), trainSide: state.trainSide,
-    differs: state.givenData.link !== state.givenData.train, problem: '' };
+    differs: state.givenData.link !== state.givenData.train, problem: '',
+    patch: patch === model.patch ? null : patch };
+  state.linkPatch = patch;
   try {
     state.share.show(state.engine.api.normalizeExperiment(toQuery(settings), 'link').query, images);
   } catch (error) {
@@ -451,6 +459,7 @@ function wireControls() {
   $('train-link-copies').addEventListener('click', () => {
     state.trainSide = Math.min(state.linkSide, state.trainSide);
     $('train-side').value = String(state.trainSide);
+    $('patch').value = String(state.linkPatch);
     useGiven();
   });
   $('seed').addEventListener('change', () => { if (readSeed() && generateDataset()) applySettings(); });

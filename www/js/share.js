@@ -53,7 +53,8 @@ export class SharePanel {
       } else if (images.differs) {
         note = `The link carries ${images.linkSide}-pixel copies of your images, and you train at ${images.trainSide} pixels: `
           + 'whoever opens it trains on the copies and gets other numbers than yours. Train on the copies to share '
-          + 'runs bit for bit, or send the experiment file.';
+          + 'runs bit for bit, or send the experiment file.'
+          + (images.patch ? ` The copies are smaller than your training crops, so the link trains on ${images.patch}-pixel crops.` : '');
       } else {
         note = 'The link carries your images exactly as they are trained: whoever opens it gets your numbers.';
       }
