@@ -522,7 +522,7 @@ async function start() {
   renderLossList();
   state.share = new SharePanel(openLink);
   const painter = new Painter(api);
-  state.uploads = new UploadPanel(api, { onChange: useGiven, paint: (item) => painter.open(item),
+  state.uploads = new UploadPanel(state.engine, { onChange: useGiven, paint: (item) => painter.open(item),
     trainSide: () => state.trainSide });
   new ExperimentFile({ query: () => state.query, open: openExperiment });
   openLink(linkQuery());

@@ -34,8 +34,9 @@ export function coverageWarning(coverage) {
 }
 
 class Decoder {
-  constructor() {
+  constructor(engine) {
     this.worker = new Worker(new URL('./decode-worker.js', import.meta.url), { type: 'module' });
+    this.worker.postMessage({ type: 'init', module: engine.module, glueUrl: engine.glueUrl });
     this.pending = new Map();
     this.nextId = 0;
     this.worker.onmessage = ({ data }) => {
@@ -46,11 +47,13 @@ class Decoder {
     };
   }
 
-  decode(file, mask = false) {
+  /** `role`: 'image' (the mask starts from Otsu's threshold) or 'mask' (object pixels by `colour`,
+   *  [r, g, b], or else any non-black / alpha > 0). */
+  decode(file, role, colour = null) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, file, maxSide: SOURCE_SIDE, mask });
+      this.worker.postMessage({ id, file, maxSide: SOURCE_SIDE, role, colour });
     });
   }
 }
@@ -58,14 +61,14 @@ class Decoder {
 export class UploadPanel {
   /** `onChange()` runs after the images or their masks or splits change; `paint(item)` resolves to a
    *  new mask or null; `trainSide()` is the longest side images are trained at. */
-  constructor(api, { onChange, paint, trainSide }) {
-    this.api = api;
+  constructor(engine, { onChange, paint, trainSide }) {
+    this.api = engine.api;
     this.trainSide = trainSide;
     this.onChange = onChange;
     this.paint = paint;
     this.items = [];
     this.nextId = 1;
-    this.decoder = new Decoder();
+    this.decoder = new Decoder(engine);
     this.busy = false;
     $('upload-input').addEventListener('change', (event) => {
       this.addFiles([...event.target.files]);
@@ -119,8 +122,8 @@ export class UploadPanel {
         continue;
       }
       try {
-        const picture = await this.decoder.decode(file);
-        const item = { id: this.nextId++, name: file.name, ...picture, mask: null, maskOrigin: '', heldout: false };
+        const picture = await this.decoder.decode(file, 'image');
+        const item = { id: this.nextId++, name: file.name, ...picture, maskOrigin: 'automatic (Otsu threshold): check it, and paint to refine', heldout: false };
         const maskFile = masks.get(stem(file.name));
         masks.delete(stem(file.name));
         if (maskFile) {
@@ -132,7 +135,6 @@ export class UploadPanel {
             problems.push(error.message);
           }
         }
-        if (!item.mask) this.startFromThreshold(item);
         this.items.push(item);
         added += 1;
       } catch (error) {
@@ -166,25 +168,15 @@ export class UploadPanel {
 
   /** Reads a mask file for `item`; throws (leaving the item as it was) when it does not fit. */
   async attachMask(item, file) {
-    const mask = await this.decoder.decode(file, true);
+    const colour = $('mask-rule').value === 'colour' ? $('mask-colour').value : null;
+    const rgb = colour && [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+    const mask = await this.decoder.decode(file, 'mask', rgb);
     if (mask.originalWidth !== item.originalWidth || mask.originalHeight !== item.originalHeight) {
       throw new Error(`${file.name}: the mask is ${mask.originalWidth}×${mask.originalHeight} pixels but its image `
         + `${item.name} is ${item.originalWidth}×${item.originalHeight}; masks must match their image exactly.`);
     }
-    const colour = $('mask-rule').value === 'colour' ? $('mask-colour').value : null;
-    if (colour) {
-      const [r, g, b] = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
-      item.mask = this.api.maskFromColour(mask.rgba, mask.width, mask.height, r, g, b);
-      item.maskOrigin = `from ${file.name} (colour ${colour})`;
-    } else {
-      item.mask = this.api.maskFromRgba(mask.rgba, mask.width, mask.height);
-      item.maskOrigin = `from ${file.name}`;
-    }
-  }
-
-  startFromThreshold(item) {
-    item.mask = this.api.otsuMask(item.rgba, item.width, item.height);
-    item.maskOrigin = 'automatic (Otsu threshold): check it, and paint to refine';
+    item.mask = mask.mask;
+    item.maskOrigin = colour ? `from ${file.name} (colour ${colour})` : `from ${file.name}`;
   }
 
   /** With several images and none held out, the last one is held out so the summary has something to score. */
