@@ -23,8 +23,13 @@ pub const FILE_MAX_LEN: usize = 16 * 1024 * 1024;
 #[derive(Debug)]
 pub struct Decoded {
     pub experiment: Experiment,
+    /// The page's display threshold (`thr=`, default DEFAULT_THRESHOLD): it changes what the masks
+    /// show, not the runs, so the page appends it to the link itself and the CLI ignores it.
+    pub threshold: f32,
     pub notes: Vec<String>,
 }
+
+pub const DEFAULT_THRESHOLD: f32 = 0.5;
 
 /// Encodes every setting that differs from its default; given images last, as they are the bulk.
 pub fn encode(experiment: &Experiment) -> String {
@@ -167,6 +172,7 @@ pub fn decode_at_most(fragment: &str, max_len: usize) -> Result<Decoded> {
     let mut experiment = Experiment::default();
     let mut scene: Option<String> = None;
     let mut images: Option<GivenImages> = None;
+    let mut threshold = DEFAULT_THRESHOLD;
     let mut scene_seed: Option<u64> = None;
     let (mut opt, mut lr, mut momentum) = ("adam".to_string(), None, None);
     let mut dilations: Option<Vec<usize>> = None;
@@ -189,6 +195,7 @@ pub fn decode_at_most(fragment: &str, max_len: usize) -> Result<Decoded> {
             }
             "demo" => scene = Some(value),
             "data" => images = Some(GivenImages::decode(&value)?),
+            "thr" => threshold = clamp_float(&value, "threshold", 0.05, 0.95, &mut notes)?,
             "seed" => experiment.seed = number("seed", 0, experiment::SEED_MAX)?,
             "scene_seed" => scene_seed = Some(number("scene seed", 0, experiment::SEED_MAX)?),
             "losses" => {
@@ -312,7 +319,11 @@ pub fn decode_at_most(fragment: &str, max_len: usize) -> Result<Decoded> {
         *seed = scene_seed.unwrap_or(experiment.seed);
     }
     experiment.validate()?;
-    Ok(Decoded { experiment, notes })
+    Ok(Decoded {
+        experiment,
+        threshold,
+        notes,
+    })
 }
 
 fn head_name(head: Head) -> &'static str {

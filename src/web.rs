@@ -360,6 +360,7 @@ pub fn normalize_experiment(query: &str, source: &str) -> Result<JsValue, JsErro
     for (key, value) in link::settings(&decoded.experiment) {
         let _ = js_sys::Reflect::set(&settings, &key.into(), &value.into());
     }
+    let _ = js_sys::Reflect::set(&settings, &"thr".into(), &decoded.threshold.into());
     let notes: js_sys::Array = decoded
         .notes
         .iter()

@@ -233,7 +233,11 @@ impl GivenImages {
         }
         // Link-sized data gets the best compression; images at training size (the page's own query,
         // experiment files) the fastest, which keeps the page responsive while it encodes them.
-        let level = if bytes.len() <= FAST_ABOVE_BYTES { 9 } else { 1 };
+        let level = if bytes.len() <= FAST_ABOVE_BYTES {
+            9
+        } else {
+            1
+        };
         let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, level);
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
     }

@@ -274,10 +274,20 @@ function applySettings() {
   return true;
 }
 
+/** A link also carries the display threshold, which is not part of the runs. */
+function withView(query) {
+  return state.threshold === 0.5 ? query : `${query}&thr=${state.threshold.toFixed(2)}`;
+}
+
+function showThreshold() {
+  $('threshold').value = String(state.threshold);
+  $('threshold-value').textContent = state.threshold.toFixed(2);
+}
+
 /** The share link: the experiment itself, or with the user's images at the link's size. */
 function updateLink() {
   if (state.source !== 'given') {
-    state.share.show(state.query, null);
+    state.share.show(withView(state.query), null);
     return;
   }
   const model = readModelControls();
@@ -291,7 +301,7 @@ function updateLink() {
     patch: patch === model.patch ? null : patch };
   state.linkPatch = patch;
   try {
-    state.share.show(state.engine.api.normalizeExperiment(toQuery(settings), 'link').query, images);
+    state.share.show(withView(state.engine.api.normalizeExperiment(toQuery(settings), 'link').query), images);
   } catch (error) {
     state.share.show(null, { ...images, problem: error.message });
   }
@@ -386,6 +396,8 @@ function restore({ query, settings, notes }, from) {
   state.seed = Number(settings.seed);
   state.losses = settings.losses.split(';');
   state.extras = { momentum: settings.momentum, aug: settings.aug };
+  state.threshold = Math.round(Number(settings.thr) * 100) / 100;
+  showThreshold();
   if (settings.data === 'given') {
     const images = api.givenImages(query);
     // Their size is the one they were shared at: train and share them as they are.
@@ -483,9 +495,10 @@ function wireControls() {
   for (const id of ['layers', 'channels', 'kernel', 'dilations', 'head', 'optimizer', 'lr', 'batch', 'patch', 'steps']) {
     $(id).addEventListener('change', applySettings);
   }
+  $('threshold').addEventListener('change', updateLink);
   $('threshold').addEventListener('input', () => {
     state.threshold = Number($('threshold').value);
-    $('threshold-value').textContent = state.threshold.toFixed(2);
+    showThreshold();
     state.pool.view(state.view, state.threshold);
   });
   $('train').addEventListener('click', () => state.pool.train());
