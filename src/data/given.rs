@@ -16,8 +16,10 @@ use ndarray::{Array2, Array3};
 /// Name the page and the CLI show for a dataset of given images.
 pub const DATASET_NAME: &str = "your images";
 pub const MAX_IMAGES: usize = 16;
-/// Longest side of a stored image, as for training (upload::MAX_SIDE_RANGE).
+/// Longest side of a stored image.
 pub const MAX_SIDE: usize = 1024;
+/// Longest sides images may be trained at: below 16 the model sees nothing; above 1024 a step takes seconds.
+pub const TRAIN_SIDE_RANGE: (usize, usize) = (16, MAX_SIDE);
 /// All images together: 16 at 512 × 512, or 4 at 1024 × 1024.
 pub const MAX_TOTAL_PIXELS: usize = 4 * 1024 * 1024;
 const FORMAT: u8 = 1;
@@ -71,6 +73,10 @@ impl GivenImage {
         max_side: usize,
         heldout: bool,
     ) -> Result<GivenImage> {
+        let (low, high) = TRAIN_SIDE_RANGE;
+        if !(low..=high).contains(&max_side) {
+            bail!("the longest side must be {low} to {high} pixels, not {max_side}");
+        }
         let pixels = width.checked_mul(height).filter(|&n| n > 0);
         let Some(pixels) = pixels else {
             bail!("the image is empty ({width}×{height} pixels)");
@@ -434,6 +440,8 @@ mod tests {
         let error = GivenImage::from_rgba(&[0; 16], (2, 2), &[0; 3], 256, false).unwrap_err();
         assert!(error.0.contains("3 pixels"), "{}", error.0);
         assert!(GivenImage::from_rgba(&[], (0, 5), &[], 256, false).is_err());
+        let error = GivenImage::from_rgba(&[0; 4], (1, 1), &[0], 8, false).unwrap_err();
+        assert!(error.0.contains("16 to 1024"), "{}", error.0);
     }
 
     #[test]

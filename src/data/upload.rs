@@ -6,11 +6,6 @@ use crate::bail;
 use crate::error::Result;
 use ndarray::Array3;
 
-/// Longest side, in pixels, an uploaded image is downscaled to for training unless the user picks another.
-pub const DEFAULT_MAX_SIDE: usize = 256;
-/// Allowed longest sides: below 16 the model sees nothing; above 1024 a step takes seconds.
-pub const MAX_SIDE_RANGE: (usize, usize) = (16, 1024);
-
 /// How much of a mask is object; training on all-background or all-object masks is legal but lopsided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Coverage {
