@@ -5,6 +5,7 @@
 
 use crate::bail;
 use crate::data::batch::{BatchPlan, Batches};
+use crate::data::given::GivenImages;
 use crate::data::{self, Dataset};
 use crate::error::Result;
 use crate::loss::LossSpec;
@@ -16,8 +17,8 @@ use crate::optim::OptimizerConfig;
 pub enum DataSource {
     /// A generated demo scene (see `data::scenes`) and the seed it is drawn from.
     Demo { scene: String, seed: u64 },
-    /// Images given by the user.
-    Given(Dataset),
+    /// The user's images, as carried by a link or an experiment file.
+    Given(GivenImages),
 }
 
 /// Losses compared when none are named: one of each family in the table.
@@ -121,7 +122,9 @@ impl Experiment {
         self.model.validate()?;
         self.optimizer.validate()?;
         match &self.data {
-            DataSource::Given(dataset) => Batches::check(self.batch_plan(), &dataset.train),
+            DataSource::Given(images) => {
+                Batches::check(self.batch_plan(), &images.to_dataset()?.train)
+            }
             // Demo images are all 96 × 96: check without drawing them.
             DataSource::Demo { .. } => {
                 if self.patch > data::DEMO_SIZE {
@@ -149,10 +152,11 @@ impl Experiment {
         let (h, w) = match (&self.data, self.patch) {
             (_, patch) if patch > 0 => (patch, patch),
             (DataSource::Demo { .. }, _) => (data::DEMO_SIZE, data::DEMO_SIZE),
-            (DataSource::Given(dataset), _) => dataset
-                .train
-                .first()
-                .map_or((0, 0), |s| (s.height(), s.width())),
+            (DataSource::Given(images), _) => images
+                .images
+                .iter()
+                .find(|i| !i.heldout)
+                .map_or((0, 0), |i| (i.height, i.width)),
         };
         (self.batch_size, h, w)
     }
@@ -161,7 +165,7 @@ impl Experiment {
     pub fn dataset(&self) -> Result<Dataset> {
         match &self.data {
             DataSource::Demo { scene, seed } => data::generate(scene, *seed),
-            DataSource::Given(dataset) => Ok(dataset.clone()),
+            DataSource::Given(images) => images.to_dataset(),
         }
     }
 }
@@ -225,14 +229,16 @@ mod tests {
 
     #[test]
     fn given_datasets_are_checked_against_the_batch_plan() {
-        let small = data::Sample::new(
-            ndarray::Array3::zeros((20, 30, 3)),
-            ndarray::Array2::zeros((20, 30)),
-        )
-        .unwrap();
-        let dataset = Dataset::new("mine", vec![small], vec![]).unwrap();
+        let small = data::given::GivenImage {
+            width: 30,
+            height: 20,
+            rgb: vec![0; 20 * 30 * 3],
+            mask: vec![0; 20 * 30],
+            heldout: false,
+        };
+        let images = GivenImages::new(vec![small]).unwrap();
         let experiment = Experiment {
-            data: DataSource::Given(dataset),
+            data: DataSource::Given(images),
             patch: 24,
             ..Experiment::default()
         };
@@ -245,6 +251,6 @@ mod tests {
             ..experiment
         };
         fitting.validate().unwrap();
-        assert_eq!(fitting.dataset().unwrap().name, "mine");
+        assert_eq!(fitting.dataset().unwrap().name, data::given::DATASET_NAME);
     }
 }

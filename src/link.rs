@@ -2,8 +2,10 @@
 //! `v=1&demo=cells&seed=7&losses=bce;wbce(weights=inverse_frequency);dice&layers=2&ch=32&lr=0.01&steps=300`.
 //! Defaults are omitted; loss specs use the loss grammar. Decoding never panics: unknown keys are
 //! ignored and reported, out-of-range numbers are clamped and reported, and what cannot be repaired
-//! (a bad loss spec, an unknown scene) is an error with a message.
+//! (a bad loss spec, an unknown scene) is an error with a message. The user's own images travel as
+//! `data=` (see `data::given` for its form); an experiment file holds the same text, allowed longer.
 
+use crate::data::given::GivenImages;
 use crate::error::{Error, Result};
 use crate::experiment::{self, DataSource, Experiment};
 use crate::loss::LossSpec;
@@ -11,17 +13,25 @@ use crate::nn::Head;
 use crate::optim::OptimizerConfig;
 
 pub const VERSION: u32 = 1;
-/// Longer fragments are refused before parsing: no setting needs more.
-pub const MAX_LEN: usize = 16 * 1024;
+/// Longer links are refused before parsing: settings take a few hundred characters, and images
+/// small enough to share by link a few thousand.
+pub const MAX_LEN: usize = 64 * 1024;
+/// Experiment files may carry images at training size.
+pub const FILE_MAX_LEN: usize = 16 * 1024 * 1024;
 
 /// A decoded experiment and what was repaired or ignored on the way, in words.
 #[derive(Debug)]
 pub struct Decoded {
     pub experiment: Experiment,
+    /// The page's display threshold (`thr=`, default DEFAULT_THRESHOLD): it changes what the masks
+    /// show, not the runs, so the page appends it to the link itself and the CLI ignores it.
+    pub threshold: f32,
     pub notes: Vec<String>,
 }
 
-/// Encodes every setting that differs from its default (demo data only: uploads travel separately).
+pub const DEFAULT_THRESHOLD: f32 = 0.5;
+
+/// Encodes every setting that differs from its default; given images last, as they are the bulk.
 pub fn encode(experiment: &Experiment) -> String {
     let default = Experiment::default();
     let mut parts = vec![format!("v={VERSION}")];
@@ -96,18 +106,22 @@ pub fn encode(experiment: &Experiment) -> String {
         experiment.steps.to_string(),
         default.steps.to_string(),
     );
+    if let DataSource::Given(images) = &experiment.data {
+        parts.push(format!("data={}", images.encode()));
+    }
     parts.join("&")
 }
 
 /// Every page setting with its current value, keyed as in the fragment (defaults included).
 pub fn settings(experiment: &Experiment) -> Vec<(&'static str, String)> {
     let (opt, lr, momentum) = optimizer_fields(&experiment.optimizer);
-    let (scene, scene_seed) = match &experiment.data {
-        DataSource::Demo { scene, seed } => (scene.clone(), seed.to_string()),
-        DataSource::Given(dataset) => (dataset.name.clone(), String::new()),
+    let (scene, scene_seed, data) = match &experiment.data {
+        DataSource::Demo { scene, seed } => (scene.clone(), seed.to_string(), "demo"),
+        DataSource::Given(_) => (String::new(), String::new(), "given"),
     };
     let model = &experiment.model;
     vec![
+        ("data", data.to_string()),
         ("demo", scene),
         ("scene_seed", scene_seed),
         ("seed", experiment.seed.to_string()),
@@ -139,19 +153,26 @@ const DEFAULT_MOMENTUM: f32 = 0.9;
 
 /// Decodes a fragment (with or without the leading `#`, or a whole URL), repairing what it can.
 pub fn decode(fragment: &str) -> Result<Decoded> {
+    decode_at_most(fragment, MAX_LEN)
+}
+
+/// `decode` for texts up to `max_len` characters (an experiment file's).
+pub fn decode_at_most(fragment: &str, max_len: usize) -> Result<Decoded> {
     let fragment = fragment
         .rsplit_once('#')
         .map_or(fragment, |(_, f)| f)
         .trim();
-    if fragment.len() > MAX_LEN {
+    if fragment.len() > max_len {
         return Err(Error(format!(
-            "the link's settings are {} characters long; at most {MAX_LEN} are accepted",
+            "the link's settings are {} characters long; at most {max_len} are accepted",
             fragment.len()
         )));
     }
     let mut notes = Vec::new();
     let mut experiment = Experiment::default();
     let mut scene: Option<String> = None;
+    let mut images: Option<GivenImages> = None;
+    let mut threshold = DEFAULT_THRESHOLD;
     let mut scene_seed: Option<u64> = None;
     let (mut opt, mut lr, mut momentum) = ("adam".to_string(), None, None);
     let mut dilations: Option<Vec<usize>> = None;
@@ -173,6 +194,8 @@ pub fn decode(fragment: &str) -> Result<Decoded> {
                 }
             }
             "demo" => scene = Some(value),
+            "data" => images = Some(GivenImages::decode(&value)?),
+            "thr" => threshold = clamp_float(&value, "threshold", 0.05, 0.95, &mut notes)?,
             "seed" => experiment.seed = number("seed", 0, experiment::SEED_MAX)?,
             "scene_seed" => scene_seed = Some(number("scene seed", 0, experiment::SEED_MAX)?),
             "losses" => {
@@ -282,7 +305,12 @@ pub fn decode(fragment: &str) -> Result<Decoded> {
             )));
         }
     };
-    if let Some(scene) = scene {
+    if let Some(images) = images {
+        if scene.is_some() {
+            notes.push("the link holds images and names a demo scene; used the images".into());
+        }
+        experiment.data = DataSource::Given(images);
+    } else if let Some(scene) = scene {
         experiment.data = DataSource::Demo {
             scene,
             seed: scene_seed.unwrap_or(experiment.seed),
@@ -291,7 +319,11 @@ pub fn decode(fragment: &str) -> Result<Decoded> {
         *seed = scene_seed.unwrap_or(experiment.seed);
     }
     experiment.validate()?;
-    Ok(Decoded { experiment, notes })
+    Ok(Decoded {
+        experiment,
+        threshold,
+        notes,
+    })
 }
 
 fn head_name(head: Head) -> &'static str {

@@ -16,7 +16,7 @@ use crate::nn::{Head, ModelConfig, Segmenter};
 use crate::optim::{Optimizer, OptimizerConfig};
 use crate::tensor::Tensor;
 use crate::{bail, data};
-use ndarray::{Array2, Axis};
+use ndarray::{Array2, Array3, Axis};
 
 /// Probability at or above which a pixel counts as object in metrics and thresholded masks.
 pub const THRESHOLD: f32 = 0.5;
@@ -310,6 +310,12 @@ impl Run {
             metrics: counts.metrics(),
             objects,
         })
+    }
+
+    /// (H, W) object probability of any RGB image (H, W, 3) in [0, 1], e.g. a photograph at a larger
+    /// size than the run trains at: the network is fully convolutional, so any size goes.
+    pub fn predict(&self, image: &Array3<f32>) -> Result<Array2<f32>> {
+        self.probabilities(&input_tensor(&[image.view()])?)
     }
 
     /// (H, W) object probability of a one-image input (1, H, W, 3).

@@ -1,5 +1,6 @@
 //! The only file that touches wasm_bindgen: converts types and maps errors to `JsError`, no logic.
 
+use crate::data::given::{GivenImage, GivenImages};
 use crate::data::upload::{self, Coverage};
 use crate::data::{self, Dataset, Sample, Split, image};
 use crate::experiment::DataSource;
@@ -151,6 +152,23 @@ impl JsDataset {
             .map_err(js_error)
     }
 
+    /// The user's images from a `GivenBuilder`'s `data`.
+    pub fn given(data: &str) -> Result<JsDataset, JsError> {
+        GivenImages::decode(data)
+            .and_then(|images| images.to_dataset())
+            .map(JsDataset)
+            .map_err(js_error)
+    }
+
+    /// The images of an experiment query: its demo scene or its given images.
+    #[wasm_bindgen(js_name = fromQuery)]
+    pub fn from_query(query: &str) -> Result<JsDataset, JsError> {
+        link::decode_at_most(query, link::FILE_MAX_LEN)
+            .and_then(|d| d.experiment.dataset())
+            .map(JsDataset)
+            .map_err(js_error)
+    }
+
     pub fn count(&self, split: &str) -> Result<usize, JsError> {
         self.samples(split).map(<[Sample]>::len)
     }
@@ -189,58 +207,115 @@ impl JsDataset {
     }
 }
 
-/// Collects the user's images one at a time, so each bad file is refused with its own message and the
-/// images already added stay.
-#[wasm_bindgen(js_name = DatasetBuilder)]
-pub struct JsDatasetBuilder {
-    max_side: usize,
-    train: Vec<Sample>,
-    heldout: Vec<Sample>,
-}
+/// The user's images at training size, added one at a time so each bad one is refused with its own
+/// message; `data` is the link's `data=` value for them.
+#[wasm_bindgen(js_name = GivenBuilder)]
+#[derive(Default)]
+pub struct JsGivenBuilder(Vec<GivenImage>);
 
-#[wasm_bindgen(js_class = DatasetBuilder)]
-impl JsDatasetBuilder {
-    /// Images longer than `max_side` pixels are downscaled to it.
+#[wasm_bindgen(js_class = GivenBuilder)]
+impl JsGivenBuilder {
     #[wasm_bindgen(constructor)]
-    pub fn new(max_side: usize) -> JsDatasetBuilder {
-        JsDatasetBuilder {
-            max_side,
-            train: Vec::new(),
-            heldout: Vec::new(),
-        }
+    pub fn new() -> JsGivenBuilder {
+        JsGivenBuilder::default()
     }
 
-    /// Adds one image (RGBA bytes); an empty `mask_rgba` starts its mask from the Otsu threshold.
-    /// Returns the mask's coverage: "empty", "full" or "mixed".
-    #[allow(clippy::too_many_arguments)]
+    /// `rgba`: width × height × 4 bytes; `mask`: width × height bytes, non-zero = object.
     pub fn add(
         &mut self,
         rgba: &[u8],
         width: usize,
         height: usize,
-        mask_rgba: &[u8],
-        mask_width: usize,
-        mask_height: usize,
+        mask: &[u8],
+        max_side: usize,
         heldout: bool,
-    ) -> Result<String, JsError> {
-        let mask = (!mask_rgba.is_empty()).then_some((mask_rgba, mask_width, mask_height));
-        let sample = upload::sample_from_rgba((rgba, width, height), mask, self.max_side)
+    ) -> Result<(), JsError> {
+        let image = GivenImage::from_rgba(rgba, (width, height), mask, max_side, heldout)
             .map_err(js_error)?;
-        let coverage = Coverage::of(&sample.mask).name().to_string();
-        if heldout {
-            self.heldout.push(sample);
-        } else {
-            self.train.push(sample);
-        }
-        Ok(coverage)
+        self.0.push(image);
+        Ok(())
     }
 
-    /// The dataset of every image added so far; needs at least one training image.
-    pub fn build(&self, name: &str) -> Result<JsDataset, JsError> {
-        Dataset::new(name, self.train.clone(), self.heldout.clone())
-            .map(JsDataset)
-            .map_err(js_error)
+    /// The shortest side among the images downscaled to `max_side` (the largest patch they allow).
+    #[wasm_bindgen(js_name = shortestSide)]
+    pub fn shortest_side(&self, max_side: usize) -> usize {
+        self.0
+            .iter()
+            .filter(|image| !image.heldout)
+            .map(|image| {
+                let small = image.downscaled(max_side);
+                small.width.min(small.height)
+            })
+            .min()
+            .unwrap_or(0)
     }
+
+    /// The link's `data=` value for every image added, at most `max_side` pixels long.
+    pub fn data(&self, max_side: usize) -> Result<String, JsError> {
+        let images = GivenImages::new(self.0.clone()).map_err(js_error)?;
+        Ok(images.downscaled(max_side).encode())
+    }
+}
+
+/// The images a query carries, in order: [{ width, height, rgba, mask (0/1 per pixel), heldout }].
+#[wasm_bindgen(js_name = givenImages)]
+pub fn given_images(query: &str) -> Result<js_sys::Array, JsError> {
+    let experiment = link::decode_at_most(query, link::FILE_MAX_LEN)
+        .map_err(js_error)?
+        .experiment;
+    let DataSource::Given(images) = experiment.data else {
+        return Ok(js_sys::Array::new());
+    };
+    Ok(images
+        .images
+        .iter()
+        .map(|i| {
+            let rgba: Vec<u8> = i
+                .rgb
+                .chunks_exact(3)
+                .flat_map(|p| [p[0], p[1], p[2], 255])
+                .collect();
+            object([
+                ("width", i.width.into()),
+                ("height", i.height.into()),
+                ("rgba", Clamped(rgba).into()),
+                ("mask", js_sys::Uint8Array::from(i.mask.as_slice()).into()),
+                ("heldout", i.heldout.into()),
+            ])
+        })
+        .collect())
+}
+
+/// An uploaded mask's pixels → one byte per pixel, 1 = object (alpha > 0 if any pixel is
+/// transparent, else any non-black pixel).
+#[wasm_bindgen(js_name = maskFromRgba)]
+pub fn mask_from_rgba(rgba: &[u8], width: usize, height: usize) -> Result<Vec<u8>, JsError> {
+    upload::rgba_to_mask(rgba, width, height).map_err(js_error)
+}
+
+/// An uploaded mask's pixels → one byte per pixel, 1 where the pixel is exactly `#rrggbb` `colour`.
+#[wasm_bindgen(js_name = maskFromColour)]
+pub fn mask_from_colour(
+    rgba: &[u8],
+    width: usize,
+    height: usize,
+    red: u8,
+    green: u8,
+    blue: u8,
+) -> Result<Vec<u8>, JsError> {
+    upload::rgba_colour_to_mask(rgba, width, height, [red, green, blue]).map_err(js_error)
+}
+
+/// A starting mask for an image from Otsu's threshold, one byte per pixel, 1 = object.
+#[wasm_bindgen(js_name = otsuMask)]
+pub fn otsu_mask(rgba: &[u8], width: usize, height: usize) -> Result<Vec<u8>, JsError> {
+    upload::otsu_mask(rgba, width, height).map_err(js_error)
+}
+
+/// "empty", "full" or "mixed" for a mask of one byte per pixel.
+#[wasm_bindgen(js_name = maskCoverage)]
+pub fn mask_coverage(mask: &[u8]) -> String {
+    Coverage::of(mask).name().to_string()
 }
 
 fn parse_split(split: &str) -> Result<Split, JsError> {
@@ -270,14 +345,22 @@ impl JsDataset {
 }
 
 /// Validates an experiment query: { query (canonical), settings (every key with its value), notes }.
+/// `source` is "link" (a shared link's length limit) or "file" (an experiment file's, or the page's
+/// own query, whose images are at training size).
 #[wasm_bindgen(js_name = normalizeExperiment)]
-pub fn normalize_experiment(query: &str) -> Result<JsValue, JsError> {
-    let decoded = link::decode(query).map_err(js_error)?;
+pub fn normalize_experiment(query: &str, source: &str) -> Result<JsValue, JsError> {
+    let max_len = if source == "file" {
+        link::FILE_MAX_LEN
+    } else {
+        link::MAX_LEN
+    };
+    let decoded = link::decode_at_most(query, max_len).map_err(js_error)?;
     let canonical = link::encode(&decoded.experiment);
     let settings = js_sys::Object::new();
     for (key, value) in link::settings(&decoded.experiment) {
         let _ = js_sys::Reflect::set(&settings, &key.into(), &value.into());
     }
+    let _ = js_sys::Reflect::set(&settings, &"thr".into(), &decoded.threshold.into());
     let notes: js_sys::Array = decoded
         .notes
         .iter()
@@ -301,7 +384,9 @@ fn dims(values: &[usize]) -> JsValue {
 /// Every tensor shape of the experiment's model for one training batch.
 #[wasm_bindgen(js_name = modelShapes)]
 pub fn model_shapes(query: &str) -> Result<JsValue, JsError> {
-    let experiment = link::decode(query).map_err(js_error)?.experiment;
+    let experiment = link::decode_at_most(query, link::FILE_MAX_LEN)
+        .map_err(js_error)?
+        .experiment;
     let (n, h, w) = experiment.batch_shape();
     let model = &experiment.model;
     let layers: js_sys::Array = model
@@ -382,21 +467,9 @@ impl JsRun {
     /// Run `loss_index` of the experiment `query`; every run of a query starts from the same weights.
     #[wasm_bindgen(constructor)]
     pub fn new(query: &str, loss_index: usize) -> Result<JsRun, JsError> {
-        let experiment = link::decode(query).map_err(js_error)?.experiment;
-        Run::new(&experiment, loss_index)
-            .map(JsRun)
-            .map_err(js_error)
-    }
-
-    /// Like the constructor, trained on `dataset` (the user's images) instead of the query's demo scene.
-    #[wasm_bindgen(js_name = withData)]
-    pub fn with_data(
-        query: &str,
-        loss_index: usize,
-        dataset: &JsDataset,
-    ) -> Result<JsRun, JsError> {
-        let mut experiment = link::decode(query).map_err(js_error)?.experiment;
-        experiment.data = DataSource::Given(dataset.0.clone());
+        let experiment = link::decode_at_most(query, link::FILE_MAX_LEN)
+            .map_err(js_error)?
+            .experiment;
         Run::new(&experiment, loss_index)
             .map(JsRun)
             .map_err(js_error)
@@ -474,6 +547,29 @@ impl JsRun {
                 )),
             ),
             ("gradient", rgba(image::signed_to_rgba(&descent, 0.0))),
+        ]))
+    }
+
+    /// Object probability and mask (at `threshold`) of any RGBA image, as RGBA: { probability, mask }.
+    #[wasm_bindgen(js_name = predictRgba)]
+    pub fn predict_rgba(
+        &self,
+        rgba: &[u8],
+        width: usize,
+        height: usize,
+        threshold: f32,
+    ) -> Result<JsValue, JsError> {
+        let image = upload::rgba_to_image(rgba, width, height).map_err(js_error)?;
+        let probabilities = self.0.predict(&image).map_err(js_error)?;
+        let prediction = probabilities.mapv(|p| if p >= threshold { 1.0 } else { 0.0 });
+        let rgba =
+            |bytes: Vec<u8>| JsValue::from(js_sys::Uint8ClampedArray::from(bytes.as_slice()));
+        Ok(object([
+            (
+                "probability",
+                rgba(image::probability_to_rgba(&probabilities)),
+            ),
+            ("mask", rgba(image::mask_to_rgba(&prediction))),
         ]))
     }
 

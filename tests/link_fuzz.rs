@@ -2,7 +2,11 @@
 //! vocabulary (keys, loss names, separators, escapes, numbers at the edges) mixed with arbitrary
 //! characters. Whatever decodes re-encodes to a fragment that decodes to the same experiment.
 //! The regular tests try 10⁴ strings; `cargo test --release --test link_fuzz -- --ignored` tries 10⁶.
+//! The images a link carries (`data=`) get their own test: a valid payload with random bytes changed
+//! inside its deflate stream, so the decoder's inflate and parse paths see damaged input.
 
+use base64::Engine;
+use segloss::data::given::{GivenImage, GivenImages};
 use segloss::link;
 use segloss::rng::Rng;
 
@@ -73,11 +77,28 @@ const PIECES: &[&str] = &[
     "🦀",
 ];
 
-fn random_fragment(rng: &mut Rng) -> String {
+/// Two 3×2 images, one held out, in the link's wire form.
+fn valid_data() -> String {
+    let image = |heldout| GivenImage {
+        width: 3,
+        height: 2,
+        rgb: (0..18).map(|v| v * 13).collect(),
+        mask: vec![0, 1, 1, 0, 0, 1],
+        heldout,
+    };
+    GivenImages::new(vec![image(false), image(true)])
+        .unwrap()
+        .encode()
+}
+
+fn random_fragment(rng: &mut Rng, data: &str) -> String {
     let mut out = String::new();
     for _ in 0..rng.below(24) {
         if rng.below(8) == 0 {
             out.push(char::from_u32(rng.below(0x800) as u32).unwrap_or('?'));
+        } else if rng.below(16) == 0 {
+            out.push_str("data=");
+            out.push_str(&data[..rng.below(data.len() + 1)]);
         } else {
             out.push_str(PIECES[rng.below(PIECES.len())]);
         }
@@ -87,9 +108,10 @@ fn random_fragment(rng: &mut Rng) -> String {
 
 fn fuzz(count: usize) {
     let mut rng = Rng::new(20261129, 0);
+    let data = valid_data();
     let mut decoded_ok = 0;
     for _ in 0..count {
-        let fragment = random_fragment(&mut rng);
+        let fragment = random_fragment(&mut rng, &data);
         if let Ok(decoded) = link::decode(&fragment) {
             decoded_ok += 1;
             let canonical = link::encode(&decoded.experiment);
@@ -110,6 +132,30 @@ fn fuzz(count: usize) {
     );
 }
 
+fn damage_image_payloads(count: usize) {
+    let base64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let deflated = base64.decode(valid_data()).unwrap();
+    let mut rng = Rng::new(20261129, 1);
+    let mut decoded_ok = 0;
+    for _ in 0..count {
+        let mut bytes = deflated.clone();
+        for _ in 0..1 + rng.below(3) {
+            let i = rng.below(bytes.len());
+            bytes[i] ^= 1 << rng.below(8);
+        }
+        bytes.truncate(bytes.len() - rng.below(2) * rng.below(bytes.len()));
+        if GivenImages::decode(&base64.encode(&bytes)).is_ok() {
+            decoded_ok += 1;
+        }
+    }
+    assert!(decoded_ok < count, "every damaged payload decoded");
+}
+
+#[test]
+fn damaged_image_payloads_never_panic() {
+    damage_image_payloads(10_000);
+}
+
 #[test]
 fn ten_thousand_random_fragments_never_panic() {
     fuzz(10_000);
@@ -119,4 +165,5 @@ fn ten_thousand_random_fragments_never_panic() {
 #[ignore = "long: a million fragments, run on demand"]
 fn a_million_random_fragments_never_panic() {
     fuzz(1_000_000);
+    damage_image_payloads(1_000_000);
 }

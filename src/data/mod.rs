@@ -1,6 +1,7 @@
 //! Datasets: images with their masks, the seeded demo scenes, and conversion to tensors and pixels.
 
 pub mod batch;
+pub mod given;
 pub mod image;
 mod noise;
 mod synth;

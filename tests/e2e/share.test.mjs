@@ -32,8 +32,14 @@ test('a copied link reproduces the runs in a fresh browser and in the CLI', asyn
   await page.press('#channels', 'Tab');
   await page.fill('#steps', '40');
   await page.press('#steps', 'Tab');
+  await page.$eval('#threshold', (slider) => {
+    slider.value = '0.35';
+    slider.dispatchEvent(new Event('input'));
+    slider.dispatchEvent(new Event('change'));
+  });
   const link = await page.inputValue('#link');
   assert.match(link, /#v=1&demo=blobs&.*losses=dice\(per_image=false\);focal\(gamma=1\)/);
+  assert.match(link, /&thr=0\.35$/);
   assert.match(link, /ch=16/);
   assert.match(link, /steps=40/);
   const original = await trainToEnd(page);
@@ -46,6 +52,8 @@ test('a copied link reproduces the runs in a fresh browser and in the CLI', asyn
   assert.equal(await opened.page.inputValue('#channels'), '16');
   assert.equal(await opened.page.inputValue('#steps'), '40');
   assert.equal(await opened.page.inputValue('#scene'), 'blobs');
+  assert.equal(await opened.page.inputValue('#threshold'), '0.35');
+  assert.equal(await opened.page.textContent('#threshold-value'), '0.35');
   const reproduced = await trainToEnd(opened.page);
   assert.deepEqual(reproduced, original.map((row) => ({ ...row, time: reproduced.find((r) => r.spec === row.spec).time })));
   assert.deepEqual(opened.errors, []);

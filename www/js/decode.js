@@ -52,8 +52,9 @@ export function fittedSize(width, height, maxSide) {
 }
 
 /** Resolves to { rgba, width, height, originalWidth, originalHeight } or rejects with an Error whose
- *  message names the file and says what to do. */
-export async function decodeImageFile(file, maxSide) {
+ *  message names the file and says what to do. A `mask` is decoded without colour conversion or
+ *  smoothing, so its pixels keep their exact values (class indices, alpha). */
+export async function decodeImageFile(file, maxSide, { mask = false } = {}) {
   const refuse = (why) => { throw new Error(`${file.name}: ${why}`); };
   if (file.size === 0) refuse('the file is empty (0 bytes).');
   const { kind, size } = sniff(new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()));
@@ -66,13 +67,14 @@ export async function decodeImageFile(file, maxSide) {
   }
   let bitmap;
   try {
-    bitmap = await createImageBitmap(file);
+    bitmap = await createImageBitmap(file, mask ? { colorSpaceConversion: 'none', premultiplyAlpha: 'none' } : {});
   } catch {
     refuse(`the ${kind} file could not be decoded: it is damaged or truncated.`);
   }
   const { width, height } = fittedSize(bitmap.width, bitmap.height, maxSide);
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d');
+  context.imageSmoothingEnabled = !mask;
   context.imageSmoothingQuality = 'high';
   context.drawImage(bitmap, 0, 0, width, height);
   const result = { rgba: context.getImageData(0, 0, width, height).data, width, height,

@@ -10,6 +10,9 @@ import { SummaryTable } from './summary.js';
 import { renderShapes } from './shapes.js';
 import { LossExplorer } from './explorer.js';
 import { SharePanel, linkQuery } from './share.js';
+import { UploadPanel } from './uploads.js';
+import { Painter } from './painter.js';
+import { ExperimentFile } from './experiment-file.js';
 import { KerasPanel } from './keras.js';
 
 const $ = (id) => document.getElementById(id);
@@ -18,6 +21,8 @@ const percent = (x) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)} %`;
 const state = {
   engine: null, dataset: null, pool: null, grid: null, charts: null, summary: null, explorer: null,
   scene: 'cells', seed: 1, sceneSeed: 1, losses: [...PRESETS[0].losses], query: '', extras: {}, share: null,
+  // 'demo' or 'given' (the user's images, encoded by the engine at trainSide and, for links, at linkSide).
+  source: 'demo', uploads: null, givenData: null, trainSide: 256, linkSide: 64,
   view: { split: 'train', index: 0 }, threshold: 0.5, dirty: new Set(), frame: 0, lastRedraw: 0, lastChart: 0, nextChart: 0,
 };
 
@@ -46,22 +51,99 @@ function fillScenePicker(api) {
 }
 
 function generateDataset() {
+  const { api } = state.engine;
+  const given = state.source === 'given';
   try {
-    const next = state.engine.api.Dataset.demo(state.scene, state.sceneSeed);
+    const next = given ? api.Dataset.given(state.givenData.train) : api.Dataset.demo(state.scene, state.sceneSeed);
     state.dataset?.free();
     state.dataset = next;
   } catch (error) {
-    setStatus(`Could not generate the scene: ${error.message}`, true);
+    setStatus(`Could not ${given ? 'use your images' : 'generate the scene'}: ${error.message}`, true);
     return false;
   }
   state.view = { split: 'train', index: 0 };
   const ds = state.dataset;
-  $('scene-description').textContent = $('scene').selectedOptions[0]?.dataset.description ?? '';
+  $('scene').value = given ? '' : state.scene;
+  $('seed').disabled = given;
+  $('new-seed').disabled = given;
+  $('scene-description').textContent = given ? '' : $('scene').selectedOptions[0]?.dataset.description ?? '';
+  const origin = given ? `your images, trained at up to ${state.trainSide} px` : `seed ${state.sceneSeed}`;
   setStatus(`${ds.count('train')} training and ${ds.count('heldout')} held-out images, `
-    + `${percent(ds.foregroundFractionAll())} object pixels overall (seed ${state.sceneSeed}).`);
+    + `${percent(ds.foregroundFractionAll())} object pixels overall (${origin}).`
+    + (given && ds.count('heldout') === 0 ? ' No image is held out, so the summary scores nothing yet: tick "held out" on one.' : ''));
   drawSamples();
   drawHead();
+  $('full-view-open').hidden = !given;
   return true;
+}
+
+/** The name of image `index` of `split` (a given image's file name, or its place in the scene). */
+function imageName(split, index) {
+  if (state.source === 'given') {
+    const items = state.uploads.items.filter((item) => item.heldout === (split === 'heldout'));
+    if (items[index]) return items[index].name;
+  }
+  return `${split === 'train' ? 'Training' : 'Held-out'} image ${index + 1}`;
+}
+
+/** Shows the current image at the size it was uploaded (up to 1024 px) with each run's prediction on it. */
+function showFullResolution() {
+  const { split, index } = state.view;
+  const item = state.uploads.items.filter((i) => i.heldout === (split === 'heldout'))[index];
+  if (!item) return;
+  const box = $('full-view-figures');
+  box.replaceChildren();
+  const figure = (caption, rgba) => {
+    const f = document.createElement('figure');
+    const canvas = document.createElement('canvas');
+    drawRgba(canvas, rgba, item.width, item.height);
+    const c = document.createElement('figcaption');
+    c.textContent = caption;
+    f.append(canvas, c);
+    box.append(f);
+  };
+  figure(`${item.name}, ${item.width}×${item.height}`, new Uint8ClampedArray(item.rgba));
+  const asked = state.pool.runs.filter((run) => !['starting', 'error'].includes(run.status)).length;
+  let answered = 0;
+  $('full-view-title').textContent = `${item.name} at ${item.width}×${item.height}`;
+  $('full-view-status').textContent = asked === 0 ? 'No run is ready yet.' : `Predicting with ${asked} runs…`;
+  state.pool.predictFull(item, state.threshold, (run, result) => {
+    answered += 1;
+    figure(`${run.spec} at step ${run.step}: mask at threshold ${state.threshold.toFixed(2)}`, result.mask);
+    $('full-view-status').textContent = answered < asked ? `Predicting: ${answered} of ${asked} runs done…`
+      : `Each run's mask on the image at ${item.width}×${item.height}; the runs trained at up to ${state.trainSide} px, `
+        + 'so objects look larger to them here than in training.';
+  });
+  $('full-view').showModal();
+}
+
+/** Encodes the user's images for training and for links; false (with a message) when the engine refuses. */
+function encodeGiven() {
+  const builder = new state.engine.api.GivenBuilder();
+  try {
+    for (const item of state.uploads.items) {
+      builder.add(item.rgba, item.width, item.height, item.mask, state.trainSide, item.heldout);
+    }
+    const linkSide = Math.min(state.linkSide, state.trainSide);
+    state.givenData = { train: builder.data(state.trainSide), link: builder.data(linkSide),
+      linkShortestSide: builder.shortestSide(linkSide) };
+    return true;
+  } catch (error) {
+    setStatus(`Your images could not be used: ${error.message}`, true);
+    return false;
+  } finally {
+    builder.free();
+  }
+}
+
+/** After the user's images change: train on them (or, when none are left, on the demo scene). */
+function useGiven() {
+  const count = state.uploads.items.length;
+  $('given-option').disabled = count === 0;
+  $('given-option').textContent = count === 0 ? 'Your images (add some below)' : `Your images (${count})`;
+  state.source = count > 0 ? 'given' : 'demo';
+  if (state.source === 'given' && !encodeGiven()) return;
+  if (generateDataset()) applySettings();
 }
 
 function drawHead() {
@@ -71,8 +153,8 @@ function drawHead() {
   const h = ds.height(split, index);
   drawRgba($('image-canvas'), ds.imageRgba(split, index), w, h);
   drawRgba($('mask-canvas'), ds.maskRgba(split, index), w, h);
-  const name = `${split === 'train' ? 'Training' : 'Held-out'} image ${index + 1}`;
-  $('image-caption').textContent = `${name}, ${w}×${h}, seed ${state.sceneSeed}`;
+  const seed = state.source === 'given' ? '' : `, seed ${state.sceneSeed}`;
+  $('image-caption').textContent = `${imageName(split, index)}, ${w}×${h}${seed}`;
   const fraction = ds.foregroundFraction(split, index);
   $('mask-caption').textContent = `Ground truth: ${percent(fraction)} object`;
   for (const button of $('samples').querySelectorAll('button')) {
@@ -95,7 +177,7 @@ function drawSamples() {
       button.type = 'button';
       button.dataset.split = split;
       button.dataset.index = String(i);
-      button.setAttribute('aria-label', `${label.textContent} image ${i + 1}`);
+      button.setAttribute('aria-label', `${label.textContent}: ${imageName(split, i)}`);
       const thumb = document.createElement('canvas');
       drawRgba(thumb, state.dataset.imageRgba(split, i), state.dataset.width(split, i), state.dataset.height(split, i));
       button.append(thumb);
@@ -170,25 +252,61 @@ function showSettingsError(message) {
   $('settings-error').textContent = message;
 }
 
-/** Validates the settings in the engine and, if they are valid, restarts the runs from step 0. */
+/** Validates the settings in the engine and, if they changed the experiment, restarts the runs from step 0. */
 function applySettings() {
-  const query = toQuery({ scene: state.scene, seed: state.seed, sceneSeed: state.sceneSeed, losses: state.losses,
-    model: readModelControls(), extras: state.extras });
+  const { api } = state.engine;
+  const given = state.source === 'given';
+  const settings = { scene: state.scene, seed: state.seed, sceneSeed: state.sceneSeed, losses: state.losses,
+    model: readModelControls(), extras: state.extras };
   let normalized;
   try {
-    normalized = state.engine.api.normalizeExperiment(query);
+    normalized = api.normalizeExperiment(toQuery({ ...settings, data: given ? state.givenData.train : null }), 'file');
   } catch (error) {
     showSettingsError(error.message);
     return false;
   }
   showSettingsError(normalized.notes.join(' '));
   writeModelControls(normalized.settings);
+  const changed = normalized.query !== state.query;
   state.query = normalized.query;
-  state.share.show(state.query);
-  renderShapes($('shapes'), state.engine.api.modelShapes(state.query));
-  resetRuns();
+  updateLink();
+  renderShapes($('shapes'), api.modelShapes(state.query));
+  if (changed || state.pool.runs.length === 0) resetRuns();
   state.keras.show(state.query, state.losses, state.dataset);
   return true;
+}
+
+/** A link also carries the display threshold, which is not part of the runs. */
+function withView(query) {
+  return state.threshold === 0.5 ? query : `${query}&thr=${state.threshold.toFixed(2)}`;
+}
+
+function showThreshold() {
+  $('threshold').value = String(state.threshold);
+  $('threshold-value').textContent = state.threshold.toFixed(2);
+}
+
+/** The share link: the experiment itself, or with the user's images at the link's size. */
+function updateLink() {
+  if (state.source !== 'given') {
+    state.share.show(withView(state.query), null);
+    return;
+  }
+  const model = readModelControls();
+  // Copies smaller than the training crops are trained on crops as large as they allow.
+  const patch = model.patch > state.givenData.linkShortestSide && state.givenData.linkShortestSide >= 8
+    ? state.givenData.linkShortestSide : model.patch;
+  const settings = { scene: state.scene, seed: state.seed, sceneSeed: state.sceneSeed, losses: state.losses,
+    model: { ...model, patch }, extras: state.extras, data: state.givenData.link };
+  const images = { linkSide: Math.min(state.linkSide, state.trainSide), trainSide: state.trainSide,
+    differs: state.givenData.link !== state.givenData.train, problem: '',
+    patch: patch === model.patch ? null : patch };
+  state.linkPatch = patch;
+  try {
+    state.share.show(withView(state.engine.api.normalizeExperiment(toQuery(settings), 'link').query), images);
+  } catch (error) {
+    state.share.show(null, { ...images, problem: error.message });
+  }
 }
 
 function resetRuns() {
@@ -263,25 +381,61 @@ function openLink(query) {
   let normalized;
   let problem = '';
   try {
-    normalized = api.normalizeExperiment(query || defaultQuery());
+    normalized = api.normalizeExperiment(query || defaultQuery(), 'link');
   } catch (error) {
     problem = `This link could not be read (${error.message}); the default experiment is loaded instead.`;
-    normalized = api.normalizeExperiment(defaultQuery());
+    normalized = api.normalizeExperiment(defaultQuery(), 'link');
   }
-  const { settings } = normalized;
-  state.scene = settings.demo;
+  restore(normalized, 'link');
+  if (problem) {
+    showSettingsError(problem);
+    setStatus(problem, true);
+  }
+}
+
+/** Puts a validated experiment ({ query, settings, notes }) on the page: controls, images, runs. */
+function restore({ query, settings, notes }, from) {
+  const { api } = state.engine;
   state.seed = Number(settings.seed);
-  state.sceneSeed = Number(settings.scene_seed);
   state.losses = settings.losses.split(';');
   state.extras = { momentum: settings.momentum, aug: settings.aug };
-  $('scene').value = state.scene;
-  $('seed').value = String(state.sceneSeed);
+  state.threshold = Math.round(Number(settings.thr) * 100) / 100;
+  showThreshold();
+  if (settings.data === 'given') {
+    const images = api.givenImages(query);
+    // Their size is the one they were shared at: train and share them as they are.
+    const longest = Math.max(...images.map((image) => Math.max(image.width, image.height)));
+    state.trainSide = Math.max(256, longest);
+    state.linkSide = Math.min(256, Math.max(64, longest));
+    state.uploads.setFromEngine(images);
+    $('train-side').value = String(state.trainSide);
+    $('link-side').value = String(state.linkSide);
+    $('given-option').disabled = false;
+    $('given-option').textContent = `Your images (${images.length})`;
+    state.source = 'given';
+    encodeGiven();
+  } else {
+    state.source = 'demo';
+    state.scene = settings.demo;
+    state.sceneSeed = Number(settings.scene_seed);
+    $('seed').value = String(state.sceneSeed);
+  }
   writeModelControls(settings);
   renderLossList();
   if (generateDataset()) applySettings();
-  const notes = problem ? [problem] : normalized.notes.map((note) => `From the link: ${note}.`);
-  showSettingsError(notes.join(' '));
-  if (problem) setStatus(problem, true);
+  showSettingsError(notes.map((note) => `From the ${from}: ${note}.`).join(' '));
+}
+
+/** Opens an experiment file's query; a bad file leaves the page as it was. */
+function openExperiment(query) {
+  let normalized;
+  try {
+    normalized = state.engine.api.normalizeExperiment(query, 'file');
+  } catch (error) {
+    return `This experiment file could not be read (${error.message}); nothing was changed.`;
+  }
+  restore(normalized, 'file');
+  return '';
 }
 
 // ---- wiring -----------------------------------------------------------------------------------------
@@ -289,8 +443,39 @@ function openLink(query) {
 function wireControls() {
   const { api } = state.engine;
   $('scene').addEventListener('change', () => {
+    if ($('scene').value === '') {
+      useGiven();
+      return;
+    }
     state.scene = $('scene').value;
+    state.source = 'demo';
     if (generateDataset()) applySettings();
+  });
+  const side = (id, low, high, apply) => $(id).addEventListener('change', () => {
+    const value = Number($(id).value);
+    if (!Number.isInteger(value) || value < low || value > high) {
+      $('upload-message').textContent = `The size must be a whole number of pixels from ${low} to ${high}.`;
+      $('upload-message').classList.add('error');
+      return;
+    }
+    apply(value);
+  });
+  side('train-side', 16, 1024, (value) => {
+    state.trainSide = value;
+    state.uploads.render();
+    if (state.source === 'given') useGiven();
+  });
+  side('link-side', 16, 256, (value) => {
+    state.linkSide = value;
+    if (state.source === 'given' && encodeGiven()) updateLink();
+  });
+  $('full-view-open').addEventListener('click', showFullResolution);
+  $('full-view-close').addEventListener('click', () => $('full-view').close());
+  $('train-link-copies').addEventListener('click', () => {
+    state.trainSide = Math.min(state.linkSide, state.trainSide);
+    $('train-side').value = String(state.trainSide);
+    $('patch').value = String(state.linkPatch);
+    useGiven();
   });
   $('seed').addEventListener('change', () => { if (readSeed() && generateDataset()) applySettings(); });
   $('new-seed').addEventListener('click', () => {
@@ -313,9 +498,10 @@ function wireControls() {
   for (const id of ['layers', 'channels', 'kernel', 'dilations', 'head', 'optimizer', 'lr', 'batch', 'patch', 'steps']) {
     $(id).addEventListener('change', applySettings);
   }
+  $('threshold').addEventListener('change', updateLink);
   $('threshold').addEventListener('input', () => {
     state.threshold = Number($('threshold').value);
-    $('threshold-value').textContent = state.threshold.toFixed(2);
+    showThreshold();
     state.pool.view(state.view, state.threshold);
   });
   $('train').addEventListener('click', () => state.pool.train());
@@ -324,7 +510,7 @@ function wireControls() {
   $('reset').addEventListener('click', resetRuns);
   document.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest('input:not([readonly]), select, textarea')) return;
+    if (event.target.closest('input:not([readonly]), select, textarea, dialog')) return;
     const button = { t: 'train', p: 'pause', s: 'step', r: 'reset' }[event.key.toLowerCase()];
     if (button && !$(button).disabled) {
       event.preventDefault();
@@ -352,6 +538,10 @@ async function start() {
   wireControls();
   renderLossList();
   state.share = new SharePanel(openLink);
+  const painter = new Painter(api);
+  state.uploads = new UploadPanel(state.engine, { onChange: useGiven, paint: (item) => painter.open(item),
+    trainSide: () => state.trainSide });
+  new ExperimentFile({ query: () => state.query, open: openExperiment });
   openLink(linkQuery());
   document.body.dataset.ready = 'true';
 }

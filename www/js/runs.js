@@ -17,6 +17,8 @@ export class RunPool {
     this.playing = false;
     this.waiting = [];    // training runs waiting for a turn, in order
     this.active = new Set();
+    this.fullPredictions = new Map(); // request id → callback(run, message)
+    this.nextRequest = 0;
   }
 
   /** Starts one worker per loss spec of the experiment `query` (all share its initial weights and batches). */
@@ -66,6 +68,9 @@ export class RunPool {
       case 'snapshot':
         run.snapshot = message;
         break;
+      case 'fullPrediction':
+        this.fullPredictions.get(message.id)?.(run, message);
+        return;
       case 'sliceDone':
         this.endTurn(run);
         if (run.status === 'training') this.waiting.push(run);
@@ -136,6 +141,18 @@ export class RunPool {
     for (const run of this.runs) {
       if (['ready', 'paused'].includes(run.status) && !this.active.has(run)) run.worker.postMessage({ type: 'step', n });
       else if (run.status === 'starting') run.pendingSteps += n;
+    }
+  }
+
+  /** Asks every run that has weights for its prediction on `image` ({ rgba, width, height });
+   *  `onResult(run, { probability, mask, width, height })` is called as each answers. */
+  predictFull(image, threshold, onResult) {
+    const id = this.nextRequest++;
+    this.fullPredictions.set(id, onResult);
+    for (const run of this.runs) {
+      if (!['starting', 'error'].includes(run.status)) {
+        run.worker.postMessage({ type: 'predictFull', id, rgba: image.rgba, width: image.width, height: image.height, threshold });
+      }
     }
   }
 

@@ -36,13 +36,15 @@ export function writeModelControls(normalized) {
 }
 
 /** The experiment query: `v=1&demo=cells&seed=1&losses=bce;dice&layers=2...`. `extras` carries the
- * settings a link may hold that the page has no control for (momentum, augmentation). */
-export function toQuery({ scene, seed, sceneSeed, losses, model, extras }) {
-  const parts = ['v=1', `demo=${encodeURIComponent(scene)}`, `seed=${seed}`, `scene_seed=${sceneSeed}`,
-    `losses=${losses.map(encodeURIComponent).join(';')}`];
+ * settings a link may hold that the page has no control for (momentum, augmentation); `data`, the
+ * user's images as the engine encodes them, replaces the demo scene. */
+export function toQuery({ scene, seed, sceneSeed, losses, model, extras, data = null }) {
+  const source = data === null ? [`demo=${encodeURIComponent(scene)}`, `scene_seed=${sceneSeed}`] : [];
+  const parts = ['v=1', ...source, `seed=${seed}`, `losses=${losses.map(encodeURIComponent).join(';')}`];
   for (const [key, name] of Object.entries(QUERY_KEYS)) {
     parts.push(`${name}=${encodeURIComponent(String(model[key]))}`);
   }
   for (const [name, value] of Object.entries(extras)) parts.push(`${name}=${encodeURIComponent(value)}`);
+  if (data !== null) parts.push(`data=${data}`);
   return parts.join('&');
 }

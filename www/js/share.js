@@ -27,17 +27,41 @@ export class SharePanel {
     }
   }
 
-  /** Shows `query` as the page's link without adding a history entry. */
-  show(query) {
+  /** Shows `query` as the page's link without adding a history entry; null when no link can carry the
+   *  experiment. `images` (null for a demo scene): { linkSide, trainSide, differs, problem }. */
+  show(query, images) {
     const url = new URL(location.href);
-    url.hash = query;
+    url.hash = query ?? '';
     if (url.href !== location.href) history.replaceState(null, '', url.href);
     this.current = linkQuery();
-    $('link').value = location.href;
+    $('link').value = query === null ? '' : location.href;
+    $('copy-link').disabled = query === null;
     const length = location.href.length;
-    $('link-length').textContent = `${length} characters`
-      + (length > SAFE_LENGTH ? ` — longer than ${SAFE_LENGTH}, which some apps cut` : '');
-    $('link-length').classList.toggle('error', length > SAFE_LENGTH);
+    const tooLong = query !== null && length > SAFE_LENGTH;
+    let text = query === null ? '' : `${length.toLocaleString('en')} characters`;
+    if (tooLong) {
+      text += ` — longer than ${SAFE_LENGTH.toLocaleString('en')}, which some apps cut.`
+        + (images ? ' Make the images smaller in the link, or download the experiment file.' : '');
+    }
+    $('link-length').textContent = text;
+    $('link-length').classList.toggle('error', tooLong);
+    $('link-images').hidden = images === null;
+    if (images) {
+      let note = '';
+      if (images.problem) {
+        note = `No link can carry this experiment: ${images.problem} Download the experiment file instead.`;
+      } else if (images.differs) {
+        note = `The link carries ${images.linkSide}-pixel copies of your images, and you train at ${images.trainSide} pixels: `
+          + 'whoever opens it trains on the copies and gets other numbers than yours. Train on the copies to share '
+          + 'runs bit for bit, or send the experiment file.'
+          + (images.patch ? ` The copies are smaller than your training crops, so the link trains on ${images.patch}-pixel crops.` : '');
+      } else {
+        note = 'The link carries your images exactly as they are trained: whoever opens it gets your numbers.';
+      }
+      $('link-images-note').textContent = note;
+      $('link-images-note').classList.toggle('error', Boolean(images.problem));
+      $('train-link-copies').hidden = !images.differs || Boolean(images.problem);
+    }
   }
 
   async copy() {

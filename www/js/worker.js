@@ -87,6 +87,11 @@ const handlers = {
     }));
     post({ type: 'export', what, step: run.stepCount(), masks }, masks.map((m) => m.rgba.buffer));
   },
+  // The run's prediction on an image of any size (a photograph at full resolution).
+  predictFull({ id, rgba, width, height, threshold }) {
+    const { probability, mask } = run.predictRgba(rgba, width, height, threshold);
+    post({ type: 'fullPrediction', id, probability, mask, width, height }, [probability.buffer, mask.buffer]);
+  },
   view({ view, threshold }) {
     settings.view = view;
     settings.threshold = threshold;

@@ -1,0 +1,463 @@
+//! The user's images as an experiment carries them: 8-bit RGB and a one-bit mask per image, at the
+//! size they are trained at, each marked for training or held out. Exact and compact, so a share
+//! link or an experiment file gives every reader the same training data, bit for bit.
+//!
+//! Wire form (the `data=` value of a link): URL-safe base64 (no padding) of the deflated bytes
+//! `[format=1, count, per image: width u16 LE, height u16 LE, flags (bit 0 = held out),
+//! then per image: RGB with each byte minus its left neighbour's (PNG's "Sub" filter, which
+//! turns smooth photos into small numbers that deflate well), then the mask, 8 pixels a byte]`.
+
+use super::{Dataset, Sample};
+use crate::bail;
+use crate::error::{Error, Result};
+use base64::Engine;
+use ndarray::{Array2, Array3};
+
+/// Name the page and the CLI show for a dataset of given images.
+pub const DATASET_NAME: &str = "your images";
+pub const MAX_IMAGES: usize = 16;
+/// Longest side of a stored image.
+pub const MAX_SIDE: usize = 1024;
+/// Longest sides images may be trained at: below 16 the model sees nothing; above 1024 a step takes seconds.
+pub const TRAIN_SIDE_RANGE: (usize, usize) = (16, MAX_SIDE);
+/// All images together: 16 at 512 × 512, or 4 at 1024 × 1024.
+pub const MAX_TOTAL_PIXELS: usize = 4 * 1024 * 1024;
+const FORMAT: u8 = 1;
+/// 128 × 128 RGB and its mask: a link's images are smaller, training-size ones usually larger.
+const FAST_ABOVE_BYTES: usize = 128 * 128 * 3 + 128 * 128 / 8;
+const HEADER_BYTES: usize = 5;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GivenImage {
+    pub width: usize,
+    pub height: usize,
+    /// (height, width, 3) row-major.
+    pub rgb: Vec<u8>,
+    /// (height, width) row-major, 1 = object, 0 = background.
+    pub mask: Vec<u8>,
+    pub heldout: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GivenImages {
+    pub images: Vec<GivenImage>,
+}
+
+/// Source indices [start, end) that output index `i` of `out` averages over `len` inputs; never
+/// empty, so a non-integer factor still covers every output pixel.
+fn box_span(i: usize, out: usize, len: usize) -> (usize, usize) {
+    let start = i * len / out;
+    let end = ((i + 1) * len / out).max(start + 1);
+    (start, end)
+}
+
+/// (height, width) with the longest side at most `max_side`, aspect kept, each side at least 1.
+pub fn fitted_size(height: usize, width: usize, max_side: usize) -> (usize, usize) {
+    let longest = height.max(width);
+    if longest <= max_side {
+        return (height, width);
+    }
+    let scale = |n: usize| ((n * max_side + longest / 2) / longest).max(1);
+    (scale(height), scale(width))
+}
+
+impl GivenImage {
+    /// RGBA pixels and a 0/1 mask of the same size → an image no longer than `max_side`, by box
+    /// averaging in integers (every source pixel counts, thin structures fade rather than alias;
+    /// the same bytes on every target). A downscaled mask pixel is object when at least half its
+    /// box is.
+    pub fn from_rgba(
+        rgba: &[u8],
+        (width, height): (usize, usize),
+        mask: &[u8],
+        max_side: usize,
+        heldout: bool,
+    ) -> Result<GivenImage> {
+        let (low, high) = TRAIN_SIDE_RANGE;
+        if !(low..=high).contains(&max_side) {
+            bail!("the longest side must be {low} to {high} pixels, not {max_side}");
+        }
+        let pixels = width.checked_mul(height).filter(|&n| n > 0);
+        let Some(pixels) = pixels else {
+            bail!("the image is empty ({width}×{height} pixels)");
+        };
+        if rgba.len() != pixels * 4 {
+            bail!(
+                "the image has {} bytes of pixels but {width}×{height} RGBA needs {}",
+                rgba.len(),
+                pixels * 4
+            );
+        }
+        if mask.len() != pixels {
+            bail!(
+                "the mask has {} pixels but its {width}×{height} image has {pixels}; masks must match \
+                 their image exactly",
+                mask.len()
+            );
+        }
+        let rgb: Vec<u8> = rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        let full = GivenImage {
+            width,
+            height,
+            rgb,
+            mask: mask.iter().map(|&m| u8::from(m > 0)).collect(),
+            heldout,
+        };
+        Ok(full.downscaled(max_side))
+    }
+
+    /// This image with its longest side at most `max_side` (itself if already that small).
+    pub fn downscaled(&self, max_side: usize) -> GivenImage {
+        let (h, w) = fitted_size(self.height, self.width, max_side.max(1));
+        if (h, w) == (self.height, self.width) {
+            return self.clone();
+        }
+        let mut rgb = Vec::with_capacity(h * w * 3);
+        let mut mask = Vec::with_capacity(h * w);
+        for oy in 0..h {
+            let (y0, y1) = box_span(oy, h, self.height);
+            for ox in 0..w {
+                let (x0, x1) = box_span(ox, w, self.width);
+                let count = ((y1 - y0) * (x1 - x0)) as u64;
+                let mut sums = [0u64; 4];
+                for y in y0..y1 {
+                    for x in x0..x1 {
+                        let i = y * self.width + x;
+                        for (c, sum) in sums.iter_mut().take(3).enumerate() {
+                            *sum += u64::from(self.rgb[i * 3 + c]);
+                        }
+                        sums[3] += u64::from(self.mask[i]);
+                    }
+                }
+                rgb.extend(sums[..3].iter().map(|&s| ((s + count / 2) / count) as u8));
+                mask.push(u8::from(2 * sums[3] >= count));
+            }
+        }
+        GivenImage {
+            width: w,
+            height: h,
+            rgb,
+            mask,
+            heldout: self.heldout,
+        }
+    }
+
+    pub fn object_fraction(&self) -> f64 {
+        self.mask.iter().map(|&m| f64::from(m)).sum::<f64>() / self.mask.len() as f64
+    }
+
+    pub fn to_sample(&self) -> Result<Sample> {
+        let image = Array3::from_shape_fn((self.height, self.width, 3), |(y, x, c)| {
+            f32::from(self.rgb[(y * self.width + x) * 3 + c]) / 255.0
+        });
+        let mask = Array2::from_shape_fn((self.height, self.width), |(y, x)| {
+            f32::from(self.mask[y * self.width + x])
+        });
+        Sample::new(image, mask)
+    }
+}
+
+impl GivenImages {
+    /// Checks the counts and sizes a link or file may carry, and that one image is for training.
+    pub fn new(images: Vec<GivenImage>) -> Result<GivenImages> {
+        if images.is_empty() || images.len() > MAX_IMAGES {
+            bail!("{} images given: use 1 to {MAX_IMAGES}", images.len());
+        }
+        let mut total = 0;
+        for (i, image) in images.iter().enumerate() {
+            let (w, h) = (image.width, image.height);
+            if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE {
+                bail!(
+                    "image {} is {w}×{h} pixels: each side must be 1 to {MAX_SIDE}",
+                    i + 1
+                );
+            }
+            if image.rgb.len() != w * h * 3 || image.mask.len() != w * h {
+                bail!("image {} has the wrong number of pixel values", i + 1);
+            }
+            total += w * h;
+        }
+        if total > MAX_TOTAL_PIXELS {
+            bail!(
+                "the images hold {total} pixels together; at most {MAX_TOTAL_PIXELS} are accepted \
+                 (choose a smaller image size)"
+            );
+        }
+        if images.iter().all(|image| image.heldout) {
+            bail!("every image is held out: keep at least one for training");
+        }
+        Ok(GivenImages { images })
+    }
+
+    pub fn to_dataset(&self) -> Result<Dataset> {
+        let mut train = Vec::new();
+        let mut heldout = Vec::new();
+        for image in &self.images {
+            let split = if image.heldout {
+                &mut heldout
+            } else {
+                &mut train
+            };
+            split.push(image.to_sample()?);
+        }
+        Dataset::new(DATASET_NAME, train, heldout)
+    }
+
+    /// Every image with its longest side at most `max_side`.
+    pub fn downscaled(&self, max_side: usize) -> GivenImages {
+        GivenImages {
+            images: self.images.iter().map(|i| i.downscaled(max_side)).collect(),
+        }
+    }
+
+    /// The wire form (see the module comment).
+    pub fn encode(&self) -> String {
+        let mut bytes = vec![FORMAT, self.images.len() as u8];
+        for image in &self.images {
+            bytes.extend((image.width as u16).to_le_bytes());
+            bytes.extend((image.height as u16).to_le_bytes());
+            bytes.push(u8::from(image.heldout));
+        }
+        for image in &self.images {
+            for row in image.rgb.chunks_exact(image.width * 3) {
+                bytes.extend(
+                    row.iter()
+                        .enumerate()
+                        .map(|(i, &v)| v.wrapping_sub(if i < 3 { 0 } else { row[i - 3] })),
+                );
+            }
+            for bits in image.mask.chunks(8) {
+                bytes.push(
+                    bits.iter()
+                        .enumerate()
+                        .fold(0, |byte, (i, &m)| byte | (m << (7 - i))),
+                );
+            }
+        }
+        // Link-sized data gets the best compression; images at training size (the page's own query,
+        // experiment files) the fastest, which keeps the page responsive while it encodes them.
+        let level = if bytes.len() <= FAST_ABOVE_BYTES {
+            9
+        } else {
+            1
+        };
+        let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, level);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
+    }
+
+    /// Reads the wire form; every way it can be wrong is an error with a message, never a panic.
+    pub fn decode(text: &str) -> Result<GivenImages> {
+        let damaged = |why: &str| Error(format!("the images in this link are damaged ({why})"));
+        let deflated = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.trim())
+            .map_err(|_| damaged("not URL-safe base64"))?;
+        let limit = HEADER_BYTES * MAX_IMAGES
+            + 2
+            + MAX_TOTAL_PIXELS * 3
+            + MAX_TOTAL_PIXELS / 8
+            + MAX_IMAGES;
+        let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, limit)
+            .map_err(|_| damaged("not deflate data, or too large"))?;
+        let mut cursor = bytes.as_slice();
+        let mut take = |n: usize| -> Result<&[u8]> {
+            if cursor.len() < n {
+                return Err(damaged("cut short"));
+            }
+            let (head, rest) = cursor.split_at(n);
+            cursor = rest;
+            Ok(head)
+        };
+        let head = take(2)?;
+        if head[0] != FORMAT {
+            return Err(Error(format!(
+                "the images in this link use format {}; this page reads format {FORMAT}",
+                head[0]
+            )));
+        }
+        let count = usize::from(head[1]);
+        if count == 0 || count > MAX_IMAGES {
+            return Err(damaged(&format!(
+                "{count} images; 1 to {MAX_IMAGES} are allowed"
+            )));
+        }
+        let mut shapes = Vec::with_capacity(count);
+        let mut total = 0usize;
+        for _ in 0..count {
+            let h = take(HEADER_BYTES)?;
+            let (w, ht) = (
+                usize::from(u16::from_le_bytes([h[0], h[1]])),
+                usize::from(u16::from_le_bytes([h[2], h[3]])),
+            );
+            if w == 0 || ht == 0 || w > MAX_SIDE || ht > MAX_SIDE {
+                return Err(damaged(&format!("an image of {w}×{ht} pixels")));
+            }
+            total += w * ht;
+            if total > MAX_TOTAL_PIXELS {
+                return Err(damaged("more pixels than allowed"));
+            }
+            shapes.push((w, ht, h[4] & 1 == 1));
+        }
+        let mut images = Vec::with_capacity(count);
+        for (width, height, heldout) in shapes {
+            let filtered = take(width * height * 3)?;
+            let mut rgb = Vec::with_capacity(filtered.len());
+            for row in filtered.chunks_exact(width * 3) {
+                let start = rgb.len();
+                for (i, &v) in row.iter().enumerate() {
+                    let left = if i < 3 { 0 } else { rgb[start + i - 3] };
+                    rgb.push(v.wrapping_add(left));
+                }
+            }
+            let bits = take((width * height).div_ceil(8))?;
+            let mask = (0..width * height)
+                .map(|i| (bits[i / 8] >> (7 - i % 8)) & 1)
+                .collect();
+            images.push(GivenImage {
+                width,
+                height,
+                rgb,
+                mask,
+                heldout,
+            });
+        }
+        if !cursor.is_empty() {
+            return Err(damaged("extra bytes after the last image"));
+        }
+        GivenImages::new(images)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn photo(width: usize, height: usize, heldout: bool) -> GivenImage {
+        let mut rgba = Vec::new();
+        let mut mask = Vec::new();
+        for y in 0..height {
+            for x in 0..width {
+                let inside = (y as i64 - height as i64 / 2).pow(2)
+                    + (x as i64 - width as i64 / 2).pow(2)
+                    < (width as i64 / 4).pow(2);
+                let v = if inside { 200 } else { 40 } + (x * 7 % 13) as u8;
+                rgba.extend([v, v / 2, 255 - v, 255]);
+                mask.push(u8::from(inside));
+            }
+        }
+        GivenImage::from_rgba(&rgba, (width, height), &mask, 1024, heldout).unwrap()
+    }
+
+    #[test]
+    fn the_wire_form_round_trips_exactly() {
+        let images = GivenImages::new(vec![
+            photo(37, 20, false),
+            photo(5, 9, true),
+            photo(1, 1, false),
+        ])
+        .unwrap();
+        let text = images.encode();
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(GivenImages::decode(&text).unwrap(), images);
+    }
+
+    #[test]
+    fn a_64_pixel_copy_of_a_photo_fits_a_link() {
+        let images = GivenImages::new(vec![photo(640, 480, false)])
+            .unwrap()
+            .downscaled(64);
+        assert_eq!((images.images[0].width, images.images[0].height), (64, 48));
+        let length = images.encode().len();
+        assert!(length < 8000, "{length} characters");
+    }
+
+    #[test]
+    fn downscaling_averages_boxes_and_keeps_the_mask_share() {
+        let image = GivenImage {
+            width: 4,
+            height: 2,
+            rgb: [[0u8, 10, 255], [2, 10, 255], [200, 0, 0], [201, 0, 0]]
+                .iter()
+                .cycle()
+                .take(8)
+                .flatten()
+                .copied()
+                .collect(),
+            mask: vec![1, 1, 0, 1, 1, 1, 0, 0],
+            heldout: false,
+        };
+        let small = image.downscaled(2);
+        assert_eq!((small.width, small.height), (2, 1));
+        assert_eq!(small.rgb, vec![1, 10, 255, 201, 0, 0]);
+        assert_eq!(small.mask, vec![1, 0]);
+        assert_eq!(fitted_size(3000, 4000, 256), (192, 256));
+        assert_eq!(fitted_size(1, 5000, 256), (1, 256));
+    }
+
+    #[test]
+    fn hostile_wire_forms_are_refused_with_messages() {
+        let good = GivenImages::new(vec![photo(8, 8, false)]).unwrap().encode();
+        // 64 MB of zeros deflate to ~64 KB: the decoder stops at the largest legal size.
+        let bomb = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(miniz_oxide::deflate::compress_to_vec(&vec![0; 64 << 20], 1));
+        let raw = |bytes: &[u8]| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(miniz_oxide::deflate::compress_to_vec(bytes, 9))
+        };
+        for (text, expected) in [
+            ("", "not deflate"),
+            ("<script>", "base64"),
+            ("AAAA", "deflate"),
+            (&good[..good.len() / 2], ""),
+            (&bomb, "too large"),
+            (
+                &raw(&[FORMAT, 1, 0, 8, 1, 0, 0]),
+                "an image of 2048×1 pixels",
+            ),
+            (&raw(&[2, 1]), "format 2"),
+            (&raw(&[FORMAT, 0]), "0 images"),
+            (
+                &raw(&[FORMAT, 1, 1, 0, 1, 0, 1, 9, 9, 9, 0]),
+                "every image is held out",
+            ),
+            (
+                &raw(&[FORMAT, 1, 1, 0, 1, 0, 0, 9, 9, 9, 0, 7]),
+                "extra bytes",
+            ),
+        ] {
+            let error = GivenImages::decode(text).unwrap_err().0;
+            assert!(error.contains(expected), "{text:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn mismatched_masks_are_refused() {
+        let error = GivenImage::from_rgba(&[0; 16], (2, 2), &[0; 3], 256, false).unwrap_err();
+        assert!(error.0.contains("3 pixels"), "{}", error.0);
+        assert!(GivenImage::from_rgba(&[], (0, 5), &[], 256, false).is_err());
+        let error = GivenImage::from_rgba(&[0; 4], (1, 1), &[0], 8, false).unwrap_err();
+        assert!(error.0.contains("16 to 1024"), "{}", error.0);
+    }
+
+    #[test]
+    fn given_images_train_every_default_loss() {
+        use crate::experiment::{DataSource, Experiment};
+        let images = GivenImages::new(vec![photo(48, 32, false), photo(40, 40, true)]).unwrap();
+        let experiment = Experiment {
+            data: DataSource::Given(images),
+            patch: 16,
+            ..Experiment::default()
+        };
+        experiment.validate().unwrap();
+        for loss in 0..experiment.losses.len() {
+            let mut run = crate::train::Run::new(&experiment, loss).unwrap();
+            assert_eq!(run.step(3).unwrap().diverged, None);
+            run.evaluate().unwrap();
+        }
+    }
+}
