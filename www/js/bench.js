@@ -114,7 +114,10 @@ export async function benchWorkload(name, { frameworks = Object.keys(FRAMEWORKS)
   for (const id of frameworks) {
     const entry = { id, samples: [], losses: [] };
     try {
-      entry.trainer = await FRAMEWORKS[id](workload, data, init);
+      // "ours:<flavour>" trains the build in pkg/<flavour>/: A/B runs of kernel changes.
+      const make = FRAMEWORKS[id] ?? (id.startsWith('ours:') && ((wl, d) => oursTrainer(id.slice(5), wl, d)));
+      if (!make) throw new Error(`unknown framework ${id}`);
+      entry.trainer = await make(workload, data, init);
       const steps = id.startsWith('ours') ? warmup : peerWarmup;
       for (let i = 0; i < steps; i++) { await entry.trainer.activate(); entry.losses.push(await entry.trainer.step()); }
     } catch (error) {
