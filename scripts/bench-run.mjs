@@ -100,7 +100,7 @@ const plans = quick
   ? { W2: { warmup: 1, rounds: 2, minRounds: 1, budgetMs: 3000 } }
   : {
     W1: { warmup: 2, peerWarmup: 1, rounds: 7, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
-    W2: { warmup: 2, rounds: 7, minRounds: 3, budgetMs: 20000 },
+    W2: { warmup: 2, peerWarmup: 1, rounds: 7, minRounds: 3, budgetMs: 10000 },
     W3: { warmup: 2, peerWarmup: 1, rounds: 7, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
   };
 report.workloads = [];
