@@ -135,16 +135,26 @@ fn forward_tile<const PIXELS: usize, const VECTORS: usize>(
         None => [f32x4_splat(0.0); VECTORS],
     };
     let mut acc = [start; PIXELS];
+    assert!(
+        co + 4 * VECTORS <= cout,
+        "channel block inside the output channels"
+    );
     for ky in tile.taps_y.clone() {
         for kx in tile.taps_x.clone() {
             let first = g.tap_pixel(tile.n, tile.y, tile.x, ky, kx) * cin;
             let pixels = &op.input[first..first + PIXELS * cin]; // (PIXELS, in)
             let taps = &op.weight[(ky * k + kx) * cin * cout..][..cin * cout]; // (in, out)
             for ci in 0..cin {
-                let w: [v128; VECTORS] =
-                    core::array::from_fn(|v| load(&taps[ci * cout + co + 4 * v..]));
+                // SAFETY: ci < in and co + 4·VECTORS <= out (asserted above), so every load
+                // reads taps[ci·out + co .. ci·out + co + 4·VECTORS], inside (in, out). The hot
+                // loop skips the slice checks; the arithmetic is the same as the checked one.
+                let w: [v128; VECTORS] = core::array::from_fn(|v| unsafe {
+                    v128_load(taps.as_ptr().add(ci * cout + co + 4 * v).cast())
+                });
                 for (p, pixel) in acc.iter_mut().enumerate() {
-                    let value = splat(&pixels[p * cin + ci]);
+                    // SAFETY: p < PIXELS and ci < in, so the index is inside (PIXELS, in).
+                    let value =
+                        unsafe { v128_load32_splat(pixels.as_ptr().add(p * cin + ci).cast()) };
                     for (sum, &w) in pixel.iter_mut().zip(&w) {
                         *sum = f32x4_add(*sum, f32x4_mul(value, w));
                     }
