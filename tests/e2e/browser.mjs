@@ -60,3 +60,26 @@ export function canvasStats(page, selector) {
       whiteFraction: white / n, colourFraction: colourful / n };
   });
 }
+
+/** Presses Train once every run is ready, waits until all finish, and returns the summary rows
+ *  ({ spec, dice, checksum, … } as shown), sorted by spec. */
+export async function trainToEnd(page, timeout = 180_000) {
+  await page.waitForFunction(() => [...document.querySelectorAll('.run-status')]
+    .every((status) => status.textContent.includes('· ready')));
+  await page.click('#train');
+  await page.waitForSelector('body[data-finished="true"]', { timeout });
+  await page.waitForTimeout(300);
+  return page.$$eval('#summary tbody tr', (rows) => rows.map((row) => Object.fromEntries(
+    [...row.querySelectorAll('[data-key]')].map((cell) => [cell.dataset.key, cell.textContent]),
+  )).sort((a, b) => a.spec.localeCompare(b.spec)));
+}
+
+/** Replaces the experiment's losses by `specs` through the page's controls. */
+export async function setLosses(page, specs) {
+  while ((await page.$$('#loss-list button')).length > 1) await page.click('#loss-list li:last-child button');
+  for (const spec of specs) {
+    await page.fill('#loss-spec', spec);
+    await page.click('#add-loss');
+  }
+  await page.click('#loss-list li:first-child button');
+}

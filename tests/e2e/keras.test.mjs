@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openBrowser, openPage } from './browser.mjs';
+import { openBrowser, openPage, setLosses } from './browser.mjs';
 
 // Built by scripts/test.sh; its Keras export is what scripts/keras_verify.sh checks in Keras.
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
@@ -23,12 +23,7 @@ async function downloaded(page, button) {
 test('Keras code for the selected run, and its weights, masks and curves as files', async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
   await page.selectOption('#scene', 'blobs');
-  while ((await page.$$('#loss-list button')).length > 1) await page.click('#loss-list li:last-child button');
-  for (const spec of ['0.5*bce+0.5*dice', 'wbce(scope=dataset)']) {
-    await page.fill('#loss-spec', spec);
-    await page.click('#add-loss');
-  }
-  await page.click('#loss-list li:first-child button');
+  await setLosses(page, ['0.5*bce+0.5*dice', 'wbce(scope=dataset)']);
   await page.fill('#steps', '20');
   await page.press('#steps', 'Tab');
   await page.waitForFunction(() => document.querySelector('.run-status')?.textContent.includes('/20'));

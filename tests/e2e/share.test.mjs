@@ -3,31 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { openBrowser, openPage } from './browser.mjs';
+import { openBrowser, openPage, trainToEnd, setLosses } from './browser.mjs';
 
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
-
-async function trainToEnd(page) {
-  await page.waitForFunction(() => [...document.querySelectorAll('.run-status')]
-    .every((status) => status.textContent.includes('· ready')));
-  await page.click('#train');
-  await page.waitForSelector('body[data-finished="true"]', { timeout: 180_000 });
-  await page.waitForTimeout(300);
-  return page.$$eval('#summary tbody tr', (rows) => rows.map((row) => Object.fromEntries(
-    [...row.querySelectorAll('[data-key]')].map((cell) => [cell.dataset.key, cell.textContent]),
-  )).sort((a, b) => a.spec.localeCompare(b.spec)));
-}
 
 test('a copied link reproduces the runs in a fresh browser and in the CLI', async () => {
   const first = await openBrowser();
   const { page, errors } = await openPage(first.context, first.url);
   await page.selectOption('#scene', 'blobs');
-  while ((await page.$$('#loss-list button')).length > 1) await page.click('#loss-list li:last-child button');
-  for (const spec of ['dice(per_image=false)', 'focal(gamma=1)']) {
-    await page.fill('#loss-spec', spec);
-    await page.click('#add-loss');
-  }
-  await page.click('#loss-list li:first-child button');
+  await setLosses(page, ['dice(per_image=false)', 'focal(gamma=1)']);
   await page.fill('#channels', '16');
   await page.press('#channels', 'Tab');
   await page.fill('#steps', '40');

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { openBrowser, openPage } from './browser.mjs';
+import { openBrowser, openPage, setLosses } from './browser.mjs';
 
 const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
 let browser;
@@ -19,23 +19,11 @@ before(async () => {
 });
 after(async () => { await browser.close(); });
 
-async function setLosses(page, specs) {
-  while ((await page.$$('#loss-list button')).length > 1) {
-    await page.click('#loss-list li:last-child button');
-  }
-  for (const spec of specs) {
-    await page.fill('#loss-spec', spec);
-    await page.click('#add-loss');
-  }
-  await page.click('#loss-list li:first-child button'); // the old first loss
-  const shown = await page.$$eval('#loss-list code', (codes) => codes.map((c) => c.textContent));
-  assert.deepEqual(shown, specs);
-}
-
 test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, masks differ, no long tasks', async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
   await page.selectOption('#scene', 'blobs');
   await setLosses(page, ['bce', 'dice', 'focal']);
+  assert.deepEqual(await page.$$eval('#loss-list code', (codes) => codes.map((c) => c.textContent)), ['bce', 'dice', 'focal']);
   await page.fill('#steps', '300');
   await page.press('#steps', 'Tab');
   await page.waitForFunction(() => document.querySelectorAll('.run-column').length === 3

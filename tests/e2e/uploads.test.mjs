@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { openBrowser, openPage, canvasStats } from './browser.mjs';
+import { openBrowser, openPage, canvasStats, trainToEnd } from './browser.mjs';
 
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
@@ -81,17 +81,6 @@ async function upload(page, files) {
   return page.textContent('#upload-message');
 }
 
-async function trainToEnd(page) {
-  await page.waitForFunction(() => [...document.querySelectorAll('.run-status')]
-    .every((status) => status.textContent.includes('· ready')));
-  await page.click('#train');
-  await page.waitForSelector('body[data-finished="true"]', { timeout: 300_000 });
-  await page.waitForTimeout(300);
-  return page.$$eval('#summary tbody tr', (rows) => rows.map((row) => Object.fromEntries(
-    [...row.querySelectorAll('[data-key]')].map((cell) => [cell.dataset.key, cell.textContent]),
-  )).sort((a, b) => a.spec.localeCompare(b.spec)));
-}
-
 async function setNumber(page, selector, value) {
   await page.fill(selector, String(value));
   await page.press(selector, 'Tab');
@@ -138,7 +127,7 @@ test('photographs and their masks upload, train, and travel in a link that repro
   assert.match(link, /&data=[A-Za-z0-9_-]{200,}$/);
   assert.ok(link.length < 8000, `link of ${link.length} characters`);
   assert.doesNotMatch(await page.textContent('#link-length'), /longer/);
-  const original = await trainToEnd(page);
+  const original = await trainToEnd(page, 300_000);
   assert.equal(original.length, 4);
   for (const row of original) {
     assert.match(row.checksum, /^[0-9a-f]{16}$/);
@@ -164,7 +153,7 @@ test('photographs and their masks upload, train, and travel in a link that repro
   assert.equal(await opened.page.inputValue('#scene'), '');
   assert.equal(await opened.page.inputValue('#steps'), '40');
   assert.equal(await opened.page.$$eval('#upload-list li', (items) => items.length), 2);
-  const reproduced = await trainToEnd(opened.page);
+  const reproduced = await trainToEnd(opened.page, 300_000);
   assert.deepEqual(reproduced.map(({ time, ...rest }) => rest), original.map(({ time, ...rest }) => rest));
   assert.deepEqual(opened.errors, []);
   await fresh.close();

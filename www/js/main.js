@@ -136,12 +136,16 @@ function encodeGiven() {
   }
 }
 
-/** After the user's images change: train on them (or, when none are left, on the demo scene). */
-function useGiven() {
+function showGivenCount() {
   const count = state.uploads.items.length;
   $('given-option').disabled = count === 0;
   $('given-option').textContent = count === 0 ? 'Your images (add some below)' : `Your images (${count})`;
-  state.source = count > 0 ? 'given' : 'demo';
+}
+
+/** After the user's images change: train on them (or, when none are left, on the demo scene). */
+function useGiven() {
+  showGivenCount();
+  state.source = state.uploads.items.length > 0 ? 'given' : 'demo';
   if (state.source === 'given' && !encodeGiven()) return;
   if (generateDataset()) applySettings();
 }
@@ -252,12 +256,17 @@ function showSettingsError(message) {
   $('settings-error').textContent = message;
 }
 
+/** The page's settings as toQuery takes them (without the images). */
+function experimentSettings() {
+  return { scene: state.scene, seed: state.seed, sceneSeed: state.sceneSeed, losses: state.losses,
+    model: readModelControls(), extras: state.extras };
+}
+
 /** Validates the settings in the engine and, if they changed the experiment, restarts the runs from step 0. */
 function applySettings() {
   const { api } = state.engine;
   const given = state.source === 'given';
-  const settings = { scene: state.scene, seed: state.seed, sceneSeed: state.sceneSeed, losses: state.losses,
-    model: readModelControls(), extras: state.extras };
+  const settings = experimentSettings();
   let normalized;
   try {
     normalized = api.normalizeExperiment(toQuery({ ...settings, data: given ? state.givenData.train : null }), 'file');
@@ -292,12 +301,11 @@ function updateLink() {
     state.share.show(withView(state.query), null);
     return;
   }
-  const model = readModelControls();
+  const { model, ...rest } = experimentSettings();
   // Copies smaller than the training crops are trained on crops as large as they allow.
   const patch = model.patch > state.givenData.linkShortestSide && state.givenData.linkShortestSide >= 8
     ? state.givenData.linkShortestSide : model.patch;
-  const settings = { scene: state.scene, seed: state.seed, sceneSeed: state.sceneSeed, losses: state.losses,
-    model: { ...model, patch }, extras: state.extras, data: state.givenData.link };
+  const settings = { ...rest, model: { ...model, patch }, data: state.givenData.link };
   const images = { linkSide: Math.min(state.linkSide, state.trainSide), trainSide: state.trainSide,
     differs: state.givenData.link !== state.givenData.train, problem: '',
     patch: patch === model.patch ? null : patch };
@@ -410,8 +418,7 @@ function restore({ query, settings, notes }, from) {
     state.uploads.setFromEngine(images);
     $('train-side').value = String(state.trainSide);
     $('link-side').value = String(state.linkSide);
-    $('given-option').disabled = false;
-    $('given-option').textContent = `Your images (${images.length})`;
+    showGivenCount();
     state.source = 'given';
     encodeGiven();
   } else {

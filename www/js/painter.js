@@ -151,19 +151,19 @@ export class Painter {
   }
 
   undo() {
-    if (this.undoStack.length === 0) return;
-    this.redoStack.push(this.mask);
-    this.mask = this.undoStack.pop();
-    this.draw();
-    this.updateButtons();
+    this.travel(this.undoStack, this.redoStack);
   }
 
   redo() {
-    if (this.redoStack.length === 0) return;
-    this.undoStack.push(this.mask);
-    this.mask = this.redoStack.pop();
+    this.travel(this.redoStack, this.undoStack);
+  }
+
+  /** Moves one mask back or forward through the history: the current one goes on `to`. */
+  travel(from, to) {
+    if (from.length === 0) return;
+    to.push(this.mask);
+    this.mask = from.pop();
     this.draw();
-    this.updateButtons();
   }
 
   updateButtons() {
