@@ -193,13 +193,38 @@ fn weight_tile<const ROWS: usize, const VECTORS: usize>(
     let mut acc: [[v128; VECTORS]; ROWS] = core::array::from_fn(|r| {
         core::array::from_fn(|v| load(&dweight[first + r * cout + 4 * v..]))
     });
-    for x in row.xs.clone() {
-        let doutput = &op.doutput[g.pixel(row.n, row.y, x) * cout + co..];
-        let d: [v128; VECTORS] = core::array::from_fn(|v| load(&doutput[4 * v..]));
-        let source = g.tap_pixel(row.n, row.y, x, row.ky, row.kx) * cin + ci;
-        let values = &op.input[source..source + ROWS];
-        for (sums, value) in acc.iter_mut().zip(values) {
-            let value = splat(value);
+    let xs = row.xs.clone();
+    if xs.is_empty() {
+        return;
+    }
+    // Pixel x of the row reads doutput from pixel `row_pixel + x` and input from pixel
+    // `tap_pixel + i` (i = x − xs.start); both ranges are checked once here, not per pixel.
+    let row_pixel = g.pixel(row.n, row.y, 0);
+    let tap_pixel = g.tap_pixel(row.n, row.y, xs.start, row.ky, row.kx);
+    assert!(
+        co + 4 * VECTORS <= cout && ci + ROWS <= cin,
+        "tile inside the channels"
+    );
+    assert!(
+        (row_pixel + xs.end) * cout <= op.doutput.len(),
+        "row inside doutput"
+    );
+    assert!(
+        (tap_pixel + xs.len()) * cin <= op.input.len(),
+        "row inside input"
+    );
+    let doutput = op.doutput.as_ptr();
+    let input = op.input.as_ptr();
+    for (i, x) in xs.enumerate() {
+        // SAFETY: the reads are channels co..co + 4·VECTORS of pixel row_pixel + x < row_pixel
+        // + xs.end, and channels ci..ci + ROWS of pixel tap_pixel + i < tap_pixel + xs.len():
+        // inside doutput and input by the asserts above.
+        let d: [v128; VECTORS] = core::array::from_fn(|v| unsafe {
+            v128_load(doutput.add((row_pixel + x) * cout + co + 4 * v).cast())
+        });
+        let source = (tap_pixel + i) * cin + ci;
+        for (r, sums) in acc.iter_mut().enumerate() {
+            let value = unsafe { v128_load32_splat(input.add(source + r).cast()) };
             for (sum, &d) in sums.iter_mut().zip(&d) {
                 *sum = f32x4_add(*sum, f32x4_mul(value, d));
             }
