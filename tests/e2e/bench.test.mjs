@@ -1,6 +1,7 @@
 // Smoke test of the benchmark page (www/bench.html; the full run is scripts/bench.sh): ours trains W2 in
 // both builds with equal losses (the portable build is the simd128 build's bit-identical twin), the peak
-// microbenchmark reports a rate, and a W1-sized run of ours builds. Peers are not vendored by build.sh,
+// microbenchmark reports a rate, ours trains W1 on the bench's own images (in the page and in a scaling
+// worker). Peers are not vendored by build.sh,
 // so they are not exercised here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,8 +17,10 @@ test('the bench page times both builds of ours on W2, with bit-identical losses,
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${browser.url}bench.html`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  const { w2, peak, flops } = await page.evaluate(async () => ({
+  const { w2, w1, scaling, peak, flops } = await page.evaluate(async () => ({
     w2: await window.segbench.benchWorkload('W2', { frameworks: ['ours-simd128', 'ours-portable'], warmup: 1, rounds: 2 }),
+    w1: await window.segbench.benchWorkload('W1', { frameworks: ['ours-simd128'], warmup: 0, rounds: 1 }),
+    scaling: await window.segbench.benchScaling('W1', [1], { seconds: 1 }),
     peak: await window.segbench.measurePeak(true, { trials: 2, ms: 30 }),
     flops: window.segbench.flopsPerStep(window.segbench.WORKLOADS.W1),
   }));
@@ -31,6 +34,10 @@ test('the bench page times both builds of ours on W2, with bit-identical losses,
   assert.equal(simd.kernel, 'simd128-f32');
   assert.equal(portable.kernel, 'portable-f32');
   assert.equal(simd.lastLoss, portable.lastLoss);
+  const [ours] = w1.results;
+  assert.equal(ours.error, undefined, `W1: ${ours.error}`);
+  assert.ok(ours.lastLoss > 0 && ours.lastLoss < 1, `W1 loss ${ours.lastLoss}`);
+  assert.ok(scaling.scaling[0].stepsPerSecondTotal > 0, JSON.stringify(scaling));
   assert.ok(peak.gflops > 0.1, `peak ${peak.gflops} GFLOP/s`);
   // 2·4·128²·(2·(3·3·3·32 + 3·3·32·32 + 32) + 3·3·32·32 + 32) = 3_862_953_984, as ModelConfig::flops_per_step.
   assert.equal(flops, 3_862_953_984);

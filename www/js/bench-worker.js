@@ -1,17 +1,10 @@
 // One of the concurrent runs of the scaling benchmark: its own wasm instance (module compiled once by
 // the page), trains for `seconds` and reports how many steps it took.
-self.onmessage = async ({ data: { module, glueUrl, workload, query, data, seconds } }) => {
+self.onmessage = async ({ data: { module, glueUrl, query, seconds } }) => {
   try {
     const api = await import(glueUrl);
     await api.default({ module_or_path: module });
-    let run;
-    if (workload.pageDefault) {
-      run = new api.Run(query, 0);
-    } else {
-      const builder = new api.DatasetBuilder(Math.max(data.h, data.w));
-      for (const { rgba, mask } of data.images) builder.add(rgba, data.w, data.h, mask, data.w, data.h, false);
-      run = api.Run.withData(query, 0, builder.build('bench'));
-    }
+    const run = new api.Run(query, 0);
     run.step(1); // warm-up
     const started = performance.now();
     let steps = 0;

@@ -29,19 +29,19 @@ function mulberry32(seed) {
   };
 }
 
-/** Seeded images (uniform noise) with a centred disc as the mask: RGBA bytes for ours, floats for peers. */
+/** Seeded images (uniform noise) with a centred disc as the mask: RGBA and 0/1 mask bytes for ours, floats for peers. */
 export function makeData({ n, h, w }, seed = 2) {
   const random = mulberry32(seed);
   const images = [], x = new Float32Array(n * h * w * 3), y = new Float32Array(n * h * w);
   for (let b = 0; b < n; b++) {
-    const rgba = new Uint8ClampedArray(h * w * 4), mask = new Uint8ClampedArray(h * w * 4);
+    const rgba = new Uint8ClampedArray(h * w * 4), mask = new Uint8Array(h * w);
     const r2 = (0.23 * Math.min(h, w)) ** 2;
     for (let i = 0; i < h * w; i++) {
       for (let c = 0; c < 3; c++) { rgba[i * 4 + c] = Math.floor(random() * 256); x[(b * h * w + i) * 3 + c] = rgba[i * 4 + c] / 255; }
       rgba[i * 4 + 3] = 255;
       const dy = Math.floor(i / w) - h / 2, dx = (i % w) - w / 2;
       const inside = dy * dy + dx * dx < r2 ? 1 : 0;
-      mask.fill(inside * 255, i * 4, i * 4 + 3); mask[i * 4 + 3] = 255;
+      mask[i] = inside;
       y[b * h * w + i] = inside;
     }
     images.push({ rgba, mask });
@@ -74,14 +74,24 @@ export function oursQuery(workload) {
   return workload.pageDefault ? 'v=1' : `v=1&losses=0.5*bce+0.5*dice&batch=${workload.n}&patch=0&aug=0`;
 }
 
+/** The link's `data=` value for `data`: every image for training, and the first again held out. */
+export function oursData(api, data) {
+  const builder = new api.GivenBuilder();
+  try {
+    const side = Math.max(data.h, data.w);
+    for (const { rgba, mask } of data.images) builder.add(rgba, data.w, data.h, mask, side, false);
+    const { rgba, mask } = data.images[0];
+    builder.add(rgba, data.w, data.h, mask, side, true);
+    return builder.data(side);
+  } finally {
+    builder.free();
+  }
+}
+
 /** A Run of ours on `data` (W1, W3) or on the page's default experiment (W2). */
 export function oursRun(api, workload, data) {
   if (workload.pageDefault) return new api.Run(oursQuery(workload), 0);
-  const builder = new api.DatasetBuilder(Math.max(data.h, data.w));
-  for (const [i, { rgba, mask }] of data.images.entries()) builder.add(rgba, data.w, data.h, mask, data.w, data.h, false);
-  const { rgba, mask } = data.images[0];
-  builder.add(rgba, data.w, data.h, mask, data.w, data.h, true);
-  return api.Run.withData(oursQuery(workload), 0, builder.build('bench'));
+  return new api.Run(`${oursQuery(workload)}&data=${oursData(api, data)}`, 0);
 }
 
 async function oursTrainer(flavour, workload, data) {
@@ -158,13 +168,14 @@ export async function benchScaling(name, counts = [1, 2, 4], { seconds = 6, flav
   const data = makeData(workload);
   const module = await WebAssembly.compileStreaming(fetch(`pkg/${flavour}/segloss_bg.wasm`));
   const glueUrl = new URL(`pkg/${flavour}/segloss.js`, location.href).href;
+  const query = workload.pageDefault ? oursQuery(workload) : `${oursQuery(workload)}&data=${oursData(await engine(flavour), data)}`;
   const out = [];
   for (const count of counts) {
     const workers = Array.from({ length: count }, () => new Worker('js/bench-worker.js', { type: 'module' }));
     const results = await Promise.all(workers.map((worker) => new Promise((resolve, reject) => {
       worker.onmessage = ({ data: m }) => (m.error ? reject(new Error(m.error)) : resolve(m));
       worker.onerror = (e) => reject(new Error(e.message));
-      worker.postMessage({ module, glueUrl, workload, query: oursQuery(workload), data: { h: data.h, w: data.w, images: data.images }, seconds });
+      worker.postMessage({ module, glueUrl, query, seconds });
     })));
     workers.forEach((w) => w.terminate());
     const each = results.map((r) => r.steps / r.seconds);
