@@ -188,13 +188,13 @@ fn channel_blocks(channels: usize) -> impl Iterator<Item = (usize, usize)> {
         .chain((fours..channels).map(|c| (c, 1)))
 }
 
-/// Input channels are gathered 4 at a time in d-weight (4 rows × 8 lanes), then singly.
+/// Input channels are gathered 4 at a time in d-weight (4 rows × 8 lanes), then the 1–3 left in
+/// one block: an RGB input is one 3-row tile, whose 6 independent sums keep the adder busy where
+/// single rows waited on their 2.
 fn input_channel_blocks(channels: usize) -> impl Iterator<Item = (usize, usize)> {
     let fours = channels / 4 * 4;
-    (0..fours)
-        .step_by(4)
-        .map(|c| (c, 4))
-        .chain((fours..channels).map(|c| (c, 1)))
+    let rest = (fours < channels).then_some((fours, channels - fours));
+    (0..fours).step_by(4).map(|c| (c, 4)).chain(rest)
 }
 
 /// Rotates HWIO weights by 180° and swaps in/out: (k, k, in, out) → (k, k, out, in), so that the

@@ -67,15 +67,11 @@ pub fn conv_backward_weight(
     dweight.fill(0.0);
     op.for_each_tap_row(|row| {
         for (ci, rows) in input_channel_blocks(geometry.in_channels) {
-            for (co, lanes) in channel_blocks(geometry.out_channels) {
-                match (rows, lanes) {
-                    (4, 8) => op.tile::<4, 8>(row, ci, co, dweight),
-                    (4, 4) => op.tile::<4, 4>(row, ci, co, dweight),
-                    (4, _) => op.tile::<4, 1>(row, ci, co, dweight),
-                    (_, 8) => op.tile::<1, 8>(row, ci, co, dweight),
-                    (_, 4) => op.tile::<1, 4>(row, ci, co, dweight),
-                    _ => op.tile::<1, 1>(row, ci, co, dweight),
-                }
+            match rows {
+                4 => op.tiles::<4>(row, ci, dweight),
+                3 => op.tiles::<3>(row, ci, dweight),
+                2 => op.tiles::<2>(row, ci, dweight),
+                _ => op.tiles::<1>(row, ci, dweight),
             }
         }
     });
@@ -190,6 +186,18 @@ impl WeightOp<'_> {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Every output-channel block of input channels `ci..ci + ROWS`.
+    #[inline(always)]
+    fn tiles<const ROWS: usize>(&self, row: &TapRow, ci: usize, dweight: &mut [f32]) {
+        for (co, lanes) in channel_blocks(self.geometry.out_channels) {
+            match lanes {
+                8 => self.tile::<ROWS, 8>(row, ci, co, dweight),
+                4 => self.tile::<ROWS, 4>(row, ci, co, dweight),
+                _ => self.tile::<ROWS, 1>(row, ci, co, dweight),
             }
         }
     }

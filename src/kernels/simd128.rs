@@ -90,18 +90,26 @@ pub fn conv_backward_weight(
     dweight.fill(0.0);
     op.for_each_tap_row(|row| {
         for (ci, rows) in input_channel_blocks(geometry.in_channels) {
-            for (co, lanes) in channel_blocks(geometry.out_channels) {
-                match (rows, lanes) {
-                    (4, 8) => weight_tile::<4, 2>(&op, row, ci, co, dweight),
-                    (4, 4) => weight_tile::<4, 1>(&op, row, ci, co, dweight),
-                    (4, _) => op.tile::<4, 1>(row, ci, co, dweight),
-                    (_, 8) => weight_tile::<1, 2>(&op, row, ci, co, dweight),
-                    (_, 4) => weight_tile::<1, 1>(&op, row, ci, co, dweight),
-                    _ => op.tile::<1, 1>(row, ci, co, dweight),
-                }
+            match rows {
+                4 => weight_tiles::<4>(&op, row, ci, dweight),
+                3 => weight_tiles::<3>(&op, row, ci, dweight),
+                2 => weight_tiles::<2>(&op, row, ci, dweight),
+                _ => weight_tiles::<1>(&op, row, ci, dweight),
             }
         }
     });
+}
+
+/// Every output-channel block of input channels `ci..ci + ROWS`.
+#[inline(always)]
+fn weight_tiles<const ROWS: usize>(op: &WeightOp, row: &TapRow, ci: usize, dweight: &mut [f32]) {
+    for (co, lanes) in channel_blocks(op.geometry.out_channels) {
+        match lanes {
+            8 => weight_tile::<ROWS, 2>(op, row, ci, co, dweight),
+            4 => weight_tile::<ROWS, 1>(op, row, ci, co, dweight),
+            _ => op.tile::<ROWS, 1>(row, ci, co, dweight),
+        }
+    }
 }
 
 fn run_forward(op: &ForwardOp, output: &mut [f32]) {
