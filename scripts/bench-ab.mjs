@@ -15,7 +15,10 @@ await page.waitForSelector('body[data-ready="true"]');
 const before = os.loadavg();
 const r = await page.evaluate(([w, f, n]) => window.segbench.benchWorkload(w, { frameworks: f, rounds: n }),
   [workload, flavours.map((f) => `ours:${f}`), rounds]);
-for (const x of r.results) console.log(x.id, x.msPerStep?.toFixed(1), 'ms', x.gflops?.toFixed(2), 'GFLOP/s', x.lastLoss, x.error ?? '');
+for (const x of r.results) {
+  console.log(x.id, x.msPerStep?.toFixed(1), 'ms', x.gflops?.toFixed(2), 'GFLOP/s', x.lastLoss, x.error ?? '');
+  console.log('  steps (ms):', x.samples.map((ms) => ms.toFixed(0)).join(' '));
+}
 console.log('loadavg', before.map((l) => l.toFixed(2)).join(' '), '→', os.loadavg().map((l) => l.toFixed(2)).join(' '));
 await browser.close();
 server.close();

@@ -94,14 +94,15 @@ report.peak.loadavg = [loadBefore, load()];
 log('peak', report.peak);
 
 // Peers take from seconds (W2) to minutes (W1, W3) per step on this machine: slow ones stop after
-// `minRounds` timed steps once `budgetMs` is spent; ours always gets every round. jax-js's webgl device
+// `minRounds` timed steps once `budgetMs` is spent; ours always gets every round (15: this VM's step
+// times swing up to 2× within seconds, so the median needs samples). jax-js's webgl device
 // runs only W2 (about 8× slower than its wasm device there, so minutes per W1 step).
 const plans = quick
   ? { W2: { warmup: 1, rounds: 2, minRounds: 1, budgetMs: 3000 } }
   : {
-    W1: { warmup: 2, peerWarmup: 1, rounds: 7, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
-    W2: { warmup: 2, peerWarmup: 1, rounds: 7, minRounds: 3, budgetMs: 10000 },
-    W3: { warmup: 2, peerWarmup: 1, rounds: 7, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
+    W1: { warmup: 2, peerWarmup: 1, rounds: 15, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
+    W2: { warmup: 2, peerWarmup: 1, rounds: 15, minRounds: 3, budgetMs: 10000 },
+    W3: { warmup: 2, peerWarmup: 1, rounds: 15, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
   };
 report.workloads = [];
 for (const [name, { skip = [], ...options }] of Object.entries(plans)) {

@@ -16,14 +16,15 @@ export function renderTables(r) {
     const ours = w.results.find((x) => x.id === 'ours-simd128');
     push(`### ${w.workload}: ${w.n} × ${w.h}×${w.w}, ${(w.flopsPerStep / 1e9).toFixed(3)} GFLOP per step`, '',
       `loadavg before → after: ${w.loadavg[0].join(' ')} → ${w.loadavg[1].join(' ')}`, '',
-      '| framework | ms/step (median) | GFLOP/s | of peak | ours-simd128 is … × faster | steps timed | note |',
-      '|---|---:|---:|---:|---:|---:|---|');
+      '| framework | ms/step (median) | fastest–slowest step | GFLOP/s | of peak | ours-simd128 is … × faster | steps timed | note |',
+      '|---|---:|---:|---:|---:|---:|---:|---|');
     for (const x of w.results) {
       const ratio = x.msPerStep && ours?.msPerStep ? x.msPerStep / ours.msPerStep : null;
       const note = x.error ? `cannot run: ${x.error.replace(/\|/g, '/').slice(0, 160)}` : `loss ${f(x.firstLoss, 4)} → ${f(x.lastLoss, 4)}${x.kernel ? `; kernel ${x.kernel}` : ''}`;
-      push(`| ${x.id} | ${f(x.msPerStep)} | ${f(x.gflops, 2)} | ${pct(x.fractionOfPeak)} | ${x.id === 'ours-simd128' ? '1' : f(ratio, 2)} | ${x.samples.length} | ${note} |`);
+      const spread = x.samples.length ? `${f(Math.min(...x.samples), 0)}–${f(Math.max(...x.samples), 0)}` : '—';
+      push(`| ${x.id} | ${f(x.msPerStep)} | ${spread} | ${f(x.gflops, 2)} | ${pct(x.fractionOfPeak)} | ${x.id === 'ours-simd128' ? '1' : f(ratio, 2)} | ${x.samples.length} | ${note} |`);
     }
-    for (const id of w.skipped ?? []) push(`| ${id} | not run | | | | 0 | minutes per step on this workload (see W2); left out to keep the run under half an hour |`);
+    for (const id of w.skipped ?? []) push(`| ${id} | not run | | | | | 0 | minutes per step on this workload (see W2); left out to keep the run under half an hour |`);
     push('');
   }
   const s = r.scaling;
