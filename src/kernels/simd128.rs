@@ -22,13 +22,6 @@ fn store(values: &mut [f32], vector: v128) {
     unsafe { v128_store(four.as_mut_ptr().cast(), vector) }
 }
 
-/// `value` in all four lanes, read straight from memory.
-#[inline(always)]
-fn splat(value: &f32) -> v128 {
-    // SAFETY: a reference is 4 readable bytes; the load is 1-aligned.
-    unsafe { v128_load32_splat((value as *const f32).cast()) }
-}
-
 /// `output = conv(input, weight) + bias`, then ReLU when `relu`.
 /// Shapes: input (N, H, W, in), weight (k, k, in, out), bias (out), output (N, H, W, out).
 pub fn conv_forward(
