@@ -2,7 +2,8 @@
 # Issue 8's benchmark in one command: builds dist/ (unless --no-build), vendors the peer frameworks next to
 # it (TF.js 4.22 and jax-js from node_modules, served from localhost only), runs the native criterion
 # benchmarks and the wasm per-op timing (tests/kernel_timing.rs), then drives www/bench.html in headless
-# Chromium. Prints the JSON report; writes docs/performance.json and the tables of docs/performance.md. `--quick` is a smoke run (W2 only, no files).
+# Chromium. Prints the JSON report; writes docs/performance.json and the tables of docs/performance.md.
+# `--quick` is a smoke run (W2 only, no files).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -9,8 +9,8 @@ use segloss::optim::{Optimizer, OptimizerConfig};
 use segloss::rng::Rng;
 use segloss::tensor::Tensor;
 
-pub const BATCH: usize = 4;
-pub const SIZE: usize = 128;
+const BATCH: usize = 4;
+const SIZE: usize = 128;
 
 /// The three convolutions of the W1 network, by name.
 pub fn layers() -> [(&'static str, ConvGeometry); 3] {
@@ -35,7 +35,7 @@ pub fn layers() -> [(&'static str, ConvGeometry); 3] {
 
 /// Random operands and output buffers of one convolution's three ops.
 pub struct ConvOperands {
-    pub geometry: ConvGeometry,
+    geometry: ConvGeometry,
     input: Vec<f32>,
     weight: Vec<f32>,
     bias: Vec<f32>,
@@ -56,7 +56,7 @@ impl ConvOperands {
     pub fn random(geometry: ConvGeometry, rng: &mut Rng) -> Self {
         let g = geometry;
         ConvOperands {
-            geometry,
+            geometry: g,
             input: random(rng, g.input_len()),
             weight: random(rng, g.weight_len()),
             bias: random(rng, g.out_channels),

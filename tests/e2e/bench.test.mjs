@@ -1,8 +1,7 @@
 // Smoke test of the benchmark page (www/bench.html; the full run is scripts/bench.sh): ours trains W2 in
 // both builds with equal losses (the portable build is the simd128 build's bit-identical twin), the peak
 // microbenchmark reports a rate, ours trains W1 on the bench's own images (in the page and in a scaling
-// worker). Peers are not vendored by build.sh,
-// so they are not exercised here.
+// worker). Peers are not vendored by build.sh, so they are not exercised here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser } from './browser.mjs';

@@ -69,13 +69,8 @@ async function engine(flavour) {
   return glue[flavour];
 }
 
-/** Our query for a workload: the page default for W2, else whole images of `data` in batches of n. */
-export function oursQuery(workload) {
-  return workload.pageDefault ? 'v=1' : `v=1&losses=0.5*bce+0.5*dice&batch=${workload.n}&patch=0&aug=0`;
-}
-
 /** The link's `data=` value for `data`: every image for training, and the first again held out. */
-export function oursData(api, data) {
+function oursData(api, data) {
   const builder = new api.GivenBuilder();
   try {
     const side = Math.max(data.h, data.w);
@@ -88,15 +83,15 @@ export function oursData(api, data) {
   }
 }
 
-/** A Run of ours on `data` (W1, W3) or on the page's default experiment (W2). */
-export function oursRun(api, workload, data) {
-  if (workload.pageDefault) return new api.Run(oursQuery(workload), 0);
-  return new api.Run(`${oursQuery(workload)}&data=${oursData(api, data)}`, 0);
+/** Our experiment query for a workload: the page default for W2, else whole images of `data` in batches of n. */
+export function oursQuery(api, workload, data) {
+  if (workload.pageDefault) return 'v=1';
+  return `v=1&losses=0.5*bce+0.5*dice&batch=${workload.n}&patch=0&aug=0&data=${oursData(api, data)}`;
 }
 
 async function oursTrainer(flavour, workload, data) {
   const api = await engine(flavour);
-  const run = oursRun(api, workload, data);
+  const run = new api.Run(oursQuery(api, workload, data), 0);
   return { kernel: api.kernelName(), async activate() {}, step: () => run.step(1).loss };
 }
 
@@ -168,7 +163,7 @@ export async function benchScaling(name, counts = [1, 2, 4], { seconds = 6, flav
   const data = makeData(workload);
   const module = await WebAssembly.compileStreaming(fetch(`pkg/${flavour}/segloss_bg.wasm`));
   const glueUrl = new URL(`pkg/${flavour}/segloss.js`, location.href).href;
-  const query = workload.pageDefault ? oursQuery(workload) : `${oursQuery(workload)}&data=${oursData(await engine(flavour), data)}`;
+  const query = oursQuery(await engine(flavour), workload, data);
   const out = [];
   for (const count of counts) {
     const workers = Array.from({ length: count }, () => new Worker('js/bench-worker.js', { type: 'module' }));
