@@ -1,7 +1,7 @@
 //! The whole experiment as one validated value: which data, which model, which optimizer, which
-//! losses, how batches are cut and for how long. Every setting is a plain field with a default
-//! and a documented range, so the share link can carry it field by field; `validate` says in
-//! words what is wrong instead of letting a run fail later.
+//! losses, how batches are cut and for how long. Defaults and ranges live in `settings` (the one
+//! table links, the CLI and the page read); `validate` says in words what is wrong instead of letting
+//! a run fail later.
 
 use crate::bail;
 use crate::data::batch::{BatchPlan, Batches};
@@ -9,116 +9,103 @@ use crate::data::given::GivenImages;
 use crate::data::{self, Dataset};
 use crate::error::Result;
 use crate::loss::LossSpec;
-use crate::nn::ModelConfig;
+use crate::nn::{Head, ModelConfig};
 use crate::optim::OptimizerConfig;
+use crate::settings::{self, Access};
 
 /// Where the images come from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DataSource {
-    /// A generated demo scene (see `data::scenes`) and the seed it is drawn from.
-    Demo { scene: String, seed: u64 },
+    /// A generated demo scene (see `data::scenes`) drawn from its own seed, or from the
+    /// experiment's seed when that is None.
+    Demo { scene: String, seed: Option<u64> },
     /// The user's images, as carried by a link or an experiment file.
     Given(GivenImages),
 }
 
-/// Losses compared when none are named: one of each family in the table.
-pub const DEFAULT_LOSSES: [&str; 6] = [
-    "bce",
-    "wbce",
-    "dice",
-    "focal",
-    "lovasz",
-    "tversky(alpha=0.3,beta=0.7)",
-];
-
-/// Valid ranges, inclusive.
-pub const SEED_MAX: u64 = (1 << 53) - 1; // the largest integer a JavaScript number holds exactly
-pub const LOSSES_MAX: usize = 8;
-pub const BATCH_SIZE_RANGE: (usize, usize) = (1, 32);
-/// Patch sides other than 0 (whole images).
-pub const PATCH_RANGE: (usize, usize) = (8, 512);
-pub const STEPS_RANGE: (usize, usize) = (1, 100_000);
-
+/// Every field's default and range is in `settings` (one table for links, the CLI and the page).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Experiment {
-    /// Default: the "blobs" demo scene drawn from seed 1.
     pub data: DataSource,
-    /// Default: `ModelConfig::default()` (2 hidden layers of 32 channels, 3×3, sigmoid head).
     pub model: ModelConfig,
-    /// Default: Adam with lr 0.005 (0.01 made Dice and Tversky runs swing; see docs/training.md).
     pub optimizer: OptimizerConfig,
-    /// Seeds weight init and the batch sequence, 0..=SEED_MAX. Default 1.
+    /// Seeds weight init and the batch sequence.
     pub seed: u64,
-    /// One run per spec, 1..=LOSSES_MAX of them. Default: DEFAULT_LOSSES.
+    /// One run per spec.
     pub losses: Vec<LossSpec>,
-    /// Crops per batch, BATCH_SIZE_RANGE. Default 4.
+    /// Crops per batch.
     pub batch_size: usize,
-    /// Side of the square training crops, PATCH_RANGE and at most the smallest image side; 0 trains
-    /// on whole images (which must then share one size). Default 32.
+    /// Side of the square training crops, at most the smallest image side; 0 trains on whole
+    /// images (which must then share one size).
     pub patch: usize,
-    /// Random flips and quarter turns of the crops. Default true.
+    /// Random flips and quarter turns of the crops.
     pub augment: bool,
-    /// Training steps per run, STEPS_RANGE. Default 600.
+    /// Training steps per run.
     pub steps: usize,
 }
 
 impl Default for Experiment {
+    /// Every setting at its default from the table.
     fn default() -> Self {
-        Experiment {
+        let mut experiment = Experiment {
             data: DataSource::Demo {
-                scene: "blobs".to_string(),
-                seed: 1,
+                scene: String::new(),
+                seed: None,
             },
-            model: ModelConfig::default(),
-            optimizer: OptimizerConfig::adam(0.005),
-            seed: 1,
-            losses: default_losses(),
-            batch_size: 4,
-            patch: 32,
-            augment: true,
-            steps: 600,
+            model: ModelConfig {
+                hidden_layers: 0,
+                channels: 0,
+                kernel: 0,
+                dilations: Vec::new(),
+                head: Head::Sigmoid,
+            },
+            optimizer: OptimizerConfig::adam(0.0),
+            seed: 0,
+            losses: Vec::new(),
+            batch_size: 0,
+            patch: 0,
+            augment: false,
+            steps: 0,
+        };
+        let mut notes = Vec::new();
+        for setting in settings::SETTINGS {
+            if let Access::Experiment { set, .. } = setting.access {
+                set(&mut experiment, setting.default_value(), &mut notes)
+                    .expect("every default applies (tested in settings::tests)");
+            }
         }
+        experiment
     }
-}
-
-/// DEFAULT_LOSSES parsed.
-pub fn default_losses() -> Vec<LossSpec> {
-    DEFAULT_LOSSES
-        .iter()
-        .map(|s| s.parse().expect("default loss specs parse"))
-        .collect()
 }
 
 impl Experiment {
     /// Checks every setting against its range, and the batch plan against the images.
     pub fn validate(&self) -> Result<()> {
-        if self.seed > SEED_MAX {
-            bail!("seed {} is too large: use 0 to {SEED_MAX}", self.seed);
-        }
+        settings::SEED.check_int(self.seed)?;
         if let DataSource::Demo { scene, seed } = &self.data {
             if !data::scenes().iter().any(|s| s.name == scene) {
                 let names: Vec<&str> = data::scenes().iter().map(|s| s.name).collect();
                 bail!(
-                    "unknown demo scene \"{scene}\"; choose one of: {}",
-                    names.join(", ")
+                    "unknown demo scene {}; choose {}",
+                    settings::quote(scene),
+                    settings::or_list(&names)
                 );
             }
-            if *seed > SEED_MAX {
-                bail!("scene seed {seed} is too large: use 0 to {SEED_MAX}");
+            if let Some(seed) = seed {
+                settings::SCENE_SEED.check_int(*seed)?;
             }
         }
-        if self.losses.is_empty() || self.losses.len() > LOSSES_MAX {
+        if self.losses.is_empty() || self.losses.len() > settings::MAX_LOSSES {
             bail!(
-                "{} losses given: compare 1 to {LOSSES_MAX}",
-                self.losses.len()
+                "{} losses given: compare 1 to {}",
+                self.losses.len(),
+                settings::MAX_LOSSES
             );
         }
-        check_range("batch size", self.batch_size, BATCH_SIZE_RANGE)?;
-        if self.patch != 0 {
-            check_range("patch size", self.patch, PATCH_RANGE)
-                .map_err(|e| crate::Error(format!("{e}, or 0 for whole images")))?;
-        }
-        check_range("steps", self.steps, STEPS_RANGE)?;
+        settings::BATCH.check_int(self.batch_size as u64)?;
+        settings::PATCH.check_int(self.patch as u64)?;
+        settings::STEPS.check_int(self.steps as u64)?;
+        settings::LR.check_float(self.optimizer.lr())?;
         self.model.validate()?;
         self.optimizer.validate()?;
         match &self.data {
@@ -164,17 +151,10 @@ impl Experiment {
     /// The images: drawn for a demo scene, cloned when given.
     pub fn dataset(&self) -> Result<Dataset> {
         match &self.data {
-            DataSource::Demo { scene, seed } => data::generate(scene, *seed),
+            DataSource::Demo { scene, seed } => data::generate(scene, seed.unwrap_or(self.seed)),
             DataSource::Given(images) => images.to_dataset(),
         }
     }
-}
-
-fn check_range(name: &str, value: usize, (low, high): (usize, usize)) -> Result<()> {
-    if !(low..=high).contains(&value) {
-        bail!("{name} {value} is out of range: use {low} to {high}");
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -183,8 +163,12 @@ mod tests {
 
     #[test]
     fn defaults_are_valid() {
-        Experiment::default().validate().unwrap();
-        assert_eq!(default_losses().len(), 6);
+        let experiment = Experiment::default();
+        experiment.validate().unwrap();
+        assert_eq!(
+            experiment.losses.len(),
+            settings::LOSSES.default.split(';').count()
+        );
     }
 
     #[test]
@@ -216,14 +200,14 @@ mod tests {
         );
         assert_eq!(
             check(|e| e.seed = u64::MAX),
-            format!("seed {} is too large: use 0 to {SEED_MAX}", u64::MAX)
+            "seed 1.8446744073709552e19 is out of range: use 0 to 9007199254740991"
         );
         assert!(
             check(|e| e.data = DataSource::Demo {
                 scene: "moon".into(),
-                seed: 1
+                seed: None
             })
-            .starts_with("unknown demo scene")
+            .starts_with("unknown demo scene \"moon\"")
         );
     }
 

@@ -12,7 +12,9 @@ pub mod loss;
 pub mod metrics;
 pub mod nn;
 pub mod optim;
+pub mod render;
 pub mod rng;
+pub mod settings;
 pub mod tensor;
 pub mod train;
 

@@ -7,149 +7,103 @@
 
 use crate::data::given::GivenImages;
 use crate::error::{Error, Result};
-use crate::experiment::{self, DataSource, Experiment};
-use crate::loss::LossSpec;
-use crate::nn::Head;
-use crate::optim::OptimizerConfig;
+use crate::experiment::{DataSource, Experiment};
+use crate::settings::{self, Access, Setting, View, quote};
 
 pub const VERSION: u32 = 1;
 /// Longer links are refused before parsing: settings take a few hundred characters, and images
 /// small enough to share by link a few thousand.
 pub const MAX_LEN: usize = 64 * 1024;
-/// Experiment files may carry images at training size.
+/// Experiment files (and the page's own state) may carry images at training size.
 pub const FILE_MAX_LEN: usize = 16 * 1024 * 1024;
 
-/// A decoded experiment and what was repaired or ignored on the way, in words.
+/// A decoded experiment, how the page shows it, and what was repaired or ignored on the way, in words.
 #[derive(Debug)]
 pub struct Decoded {
     pub experiment: Experiment,
-    /// The page's display threshold (`thr=`, default DEFAULT_THRESHOLD): it changes what the masks
-    /// show, not the runs, so the page appends it to the link itself and the CLI ignores it.
-    pub threshold: f32,
+    /// Page-only state (the display threshold): the CLI ignores it.
+    pub view: View,
     pub notes: Vec<String>,
 }
 
-pub const DEFAULT_THRESHOLD: f32 = 0.5;
-
-/// Encodes every setting that differs from its default; given images last, as they are the bulk.
+/// Encodes every setting that differs from its default, in the table's order; given images last,
+/// as they are the bulk.
 pub fn encode(experiment: &Experiment) -> String {
-    let default = Experiment::default();
+    encode_with_view(experiment, &View::default())
+}
+
+/// `encode` with the page's view settings (a share link).
+pub fn encode_with_view(experiment: &Experiment, view: &View) -> String {
     let mut parts = vec![format!("v={VERSION}")];
-    let mut push = |key: &str, value: String, default: String| {
-        if value != default {
-            parts.push(format!("{key}={}", escape(&value)));
+    for (setting, value) in values(experiment, view) {
+        let Some(value) = value else { continue };
+        // The scene and the seed are always named, so a link says what it shows.
+        if value != setting.default
+            || [settings::DEMO.key, settings::SEED.key].contains(&setting.key)
+        {
+            parts.push(format!("{}={}", setting.key, escape(&value)));
         }
-    };
-    if let DataSource::Demo { scene, seed } = &experiment.data {
-        push("demo", scene.clone(), String::new());
-        push("scene_seed", seed.to_string(), experiment.seed.to_string());
     }
-    push("seed", experiment.seed.to_string(), String::new());
-    let losses = |specs: &[LossSpec]| {
-        specs
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(";")
-    };
-    push(
-        "losses",
-        losses(&experiment.losses),
-        losses(&default.losses),
-    );
-    let (model, base) = (&experiment.model, &default.model);
-    push(
-        "layers",
-        model.hidden_layers.to_string(),
-        base.hidden_layers.to_string(),
-    );
-    push("ch", model.channels.to_string(), base.channels.to_string());
-    push("k", model.kernel.to_string(), base.kernel.to_string());
-    push(
-        "dil",
-        join(&model.dilations),
-        join(&vec![1; model.hidden_layers]),
-    );
-    push(
-        "head",
-        head_name(model.head).into(),
-        head_name(base.head).into(),
-    );
-    let (opt, lr, momentum) = optimizer_fields(&experiment.optimizer);
-    let (base_opt, base_lr, _) = optimizer_fields(&default.optimizer);
-    push("opt", opt.into(), base_opt.into());
-    push("lr", format_f32(lr), format_f32(base_lr));
-    if let Some(momentum) = momentum {
-        push(
-            "momentum",
-            format_f32(momentum),
-            format_f32(DEFAULT_MOMENTUM),
-        );
-    }
-    push(
-        "batch",
-        experiment.batch_size.to_string(),
-        default.batch_size.to_string(),
-    );
-    push(
-        "patch",
-        experiment.patch.to_string(),
-        default.patch.to_string(),
-    );
-    push(
-        "aug",
-        u8::from(experiment.augment).to_string(),
-        u8::from(default.augment).to_string(),
-    );
-    push(
-        "steps",
-        experiment.steps.to_string(),
-        default.steps.to_string(),
-    );
     if let DataSource::Given(images) = &experiment.data {
         parts.push(format!("data={}", images.encode()));
     }
     parts.join("&")
 }
 
-/// Every page setting with its current value, keyed as in the fragment (defaults included).
-pub fn settings(experiment: &Experiment) -> Vec<(&'static str, String)> {
-    let (opt, lr, momentum) = optimizer_fields(&experiment.optimizer);
-    let (scene, scene_seed, data) = match &experiment.data {
-        DataSource::Demo { scene, seed } => (scene.clone(), seed.to_string(), "demo"),
-        DataSource::Given(_) => (String::new(), String::new(), "given"),
-    };
-    let model = &experiment.model;
-    vec![
-        ("data", data.to_string()),
-        ("demo", scene),
-        ("scene_seed", scene_seed),
-        ("seed", experiment.seed.to_string()),
-        (
-            "losses",
-            experiment
-                .losses
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(";"),
-        ),
-        ("layers", model.hidden_layers.to_string()),
-        ("ch", model.channels.to_string()),
-        ("k", model.kernel.to_string()),
-        ("dil", join(&model.dilations)),
-        ("head", head_name(model.head).to_string()),
-        ("opt", opt.to_string()),
-        ("lr", format_f32(lr)),
-        ("momentum", format_f32(momentum.unwrap_or(DEFAULT_MOMENTUM))),
-        ("batch", experiment.batch_size.to_string()),
-        ("patch", experiment.patch.to_string()),
-        ("aug", u8::from(experiment.augment).to_string()),
-        ("steps", experiment.steps.to_string()),
-    ]
+/// A share link, and how the runs it reproduces differ from the sharer's.
+#[derive(Debug, PartialEq)]
+pub struct Share {
+    pub query: String,
+    /// The link's images are the ones trained on, so it reproduces the sharer's runs bit for bit.
+    pub exact: bool,
+    /// The patch size the link trains on when its images are smaller than the sharer's patch.
+    pub patch: Option<usize>,
 }
 
-const DEFAULT_MOMENTUM: f32 = 0.9;
+/// The share link of `experiment` with the user's images (if any) at a longest side of at most
+/// `link_side`. Copies smaller than the training crops train on crops as large as they allow.
+pub fn share(experiment: &Experiment, view: &View, link_side: usize) -> Result<Share> {
+    let DataSource::Given(images) = &experiment.data else {
+        return Ok(Share {
+            query: encode_with_view(experiment, view),
+            exact: true,
+            patch: None,
+        });
+    };
+    let copies = images.downscaled(link_side);
+    let mut shared = Experiment {
+        data: DataSource::Given(copies.clone()),
+        ..experiment.clone()
+    };
+    let side = copies.shortest_training_side();
+    let patch = (shared.patch > side).then_some(side);
+    if let Some(side) = patch {
+        shared.patch = side;
+    }
+    shared.validate().map_err(|e| {
+        Error(format!(
+            "at a longest side of {link_side} pixels the link's images cannot train this experiment: {e}"
+        ))
+    })?;
+    Ok(Share {
+        query: encode_with_view(&shared, view),
+        exact: copies == *images,
+        patch,
+    })
+}
+
+/// Every setting a link can hold with its current value (None where it does not apply, such as
+/// momentum under Adam), in the table's order.
+pub fn values(experiment: &Experiment, view: &View) -> Vec<(&'static Setting, Option<String>)> {
+    settings::SETTINGS
+        .iter()
+        .filter_map(|&setting| match setting.access {
+            Access::Experiment { get, .. } => Some((setting, get(experiment))),
+            Access::View { get, .. } => Some((setting, Some(get(view)))),
+            Access::Page => None,
+        })
+        .collect()
+}
 
 /// Decodes a fragment (with or without the leading `#`, or a whole URL), repairing what it can.
 pub fn decode(fragment: &str) -> Result<Decoded> {
@@ -169,239 +123,90 @@ pub fn decode_at_most(fragment: &str, max_len: usize) -> Result<Decoded> {
         )));
     }
     let mut notes = Vec::new();
-    let mut experiment = Experiment::default();
-    let mut scene: Option<String> = None;
+    let mut texts: Vec<(&'static Setting, String)> = Vec::new();
     let mut images: Option<GivenImages> = None;
-    let mut threshold = DEFAULT_THRESHOLD;
-    let mut scene_seed: Option<u64> = None;
-    let (mut opt, mut lr, mut momentum) = ("adam".to_string(), None, None);
-    let mut dilations: Option<Vec<usize>> = None;
     let mut version_seen = false;
+    let mut unknown = Vec::new();
     for pair in fragment.split('&').filter(|p| !p.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = unescape(raw);
-        let key = unescape(key);
-        let mut number =
-            |name: &str, low: u64, high: u64| clamp_int(&key, &value, name, low, high, &mut notes);
+        let (key, value) = (unescape(key), unescape(raw));
         match key.as_str() {
             "v" => {
-                version_seen = true;
                 if value != VERSION.to_string() {
                     return Err(Error(format!(
-                        "this link is version {:?}; this page reads version {VERSION}",
-                        truncate(&value)
+                        "this link is version {}; this page reads version {VERSION}",
+                        quote(&value)
                     )));
                 }
+                version_seen = true;
             }
-            "demo" => scene = Some(value),
-            "data" => images = Some(GivenImages::decode(&value)?),
-            "thr" => threshold = clamp_float(&value, "threshold", 0.05, 0.95, &mut notes)?,
-            "seed" => experiment.seed = number("seed", 0, experiment::SEED_MAX)?,
-            "scene_seed" => scene_seed = Some(number("scene seed", 0, experiment::SEED_MAX)?),
-            "losses" => {
-                experiment.losses = value
-                    .split(';')
-                    .filter(|s| !s.trim().is_empty())
-                    .map(|s| s.parse::<LossSpec>())
-                    .collect::<Result<_>>()?;
-                if experiment.losses.len() > experiment::LOSSES_MAX {
-                    notes.push(format!(
-                        "{} losses given; kept the first {}",
-                        experiment.losses.len(),
-                        experiment::LOSSES_MAX
-                    ));
-                    experiment.losses.truncate(experiment::LOSSES_MAX);
+            "data" => {
+                if images.is_some() {
+                    notes.push("the link holds two sets of images; used the last".into());
                 }
+                images = Some(GivenImages::decode(&value)?);
             }
-            "layers" => experiment.model.hidden_layers = number("hidden layers", 1, 6)? as usize,
-            "ch" => experiment.model.channels = number("channels", 4, 64)? as usize,
-            "k" => {
-                let k = number("kernel size", 1, 5)? as usize;
-                experiment.model.kernel = if k % 2 == 0 { k + 1 } else { k };
-            }
-            "dil" => {
-                let parsed: Vec<usize> = value
-                    .split(',')
-                    .map(|d| {
-                        clamp_int(&key, d.trim(), "dilation", 1, 8, &mut notes).map(|d| d as usize)
-                    })
-                    .collect::<Result<_>>()?;
-                dilations = Some(parsed);
-            }
-            "head" => {
-                experiment.model.head = match value.as_str() {
-                    "sigmoid" => Head::Sigmoid,
-                    "softmax" => Head::Softmax,
-                    other => {
-                        return Err(Error(format!(
-                            "head {:?} is unknown: use sigmoid or softmax",
-                            truncate(other)
-                        )));
+            _ => match settings::by_key(&key).filter(|s| s.in_link()) {
+                Some(setting) => {
+                    if let Some(earlier) = texts.iter_mut().find(|(s, _)| s.key == setting.key) {
+                        notes.push(format!(
+                            "{} is given more than once ({} and {}); used the last",
+                            setting.label,
+                            quote(&earlier.1),
+                            quote(&value)
+                        ));
+                        earlier.1 = value;
+                    } else {
+                        texts.push((setting, value));
                     }
                 }
-            }
-            "opt" => opt = value,
-            "lr" => {
-                lr = Some(clamp_float(
-                    &value,
-                    "learning rate",
-                    1e-5,
-                    10.0,
-                    &mut notes,
-                )?)
-            }
-            "momentum" => momentum = Some(clamp_float(&value, "momentum", 0.0, 0.999, &mut notes)?),
-            "batch" => {
-                let (low, high) = experiment::BATCH_SIZE_RANGE;
-                experiment.batch_size = number("batch size", low as u64, high as u64)? as usize;
-            }
-            "patch" => {
-                let patch = number("patch size", 0, experiment::PATCH_RANGE.1 as u64)? as usize;
-                experiment.patch = if patch == 0 {
-                    0
-                } else {
-                    patch.max(experiment::PATCH_RANGE.0)
-                };
-            }
-            "aug" => experiment.augment = value != "0",
-            "steps" => {
-                let (low, high) = experiment::STEPS_RANGE;
-                experiment.steps = number("steps", low as u64, high as u64)? as usize;
-            }
-            _ => notes.push(format!("ignored the unknown setting {:?}", truncate(&key))),
+                None => unknown.push(key),
+            },
         }
+    }
+    if !version_seen && texts.is_empty() && images.is_none() && !fragment.is_empty() {
+        return Err(Error(format!(
+            "this is not a Segloss link: it names no setting this page knows (it starts {}); \
+             a link looks like #v=1&demo=cells&losses=bce;dice",
+            quote(fragment)
+        )));
+    }
+    for key in unknown {
+        notes.push(format!("ignored the unknown setting {}", quote(&key)));
     }
     if !version_seen && !fragment.is_empty() {
         notes.push(format!(
             "the link names no version; read it as version {VERSION}"
         ));
     }
-    let layers = experiment.model.hidden_layers;
-    experiment.model.dilations = match dilations {
-        Some(mut d) if !d.is_empty() => {
-            if d.len() != layers {
-                notes.push(format!(
-                    "{} dilations for {layers} hidden layers; repeated the last",
-                    d.len()
-                ));
-                let last = *d.last().unwrap_or(&1);
-                d.resize(layers, last);
-            }
-            d
+    let mut experiment = Experiment::default();
+    let mut view = View::default();
+    for &setting in settings::SETTINGS {
+        let Some((_, text)) = texts.iter().find(|(s, _)| s.key == setting.key) else {
+            continue;
+        };
+        let (value, problem) = setting.read(text);
+        if let Some(problem) = problem {
+            notes.push(setting.repaired(&problem, &value));
         }
-        _ => vec![1; layers],
-    };
-    let lr = lr.unwrap_or_else(|| optimizer_fields(&Experiment::default().optimizer).1);
-    experiment.optimizer = match opt.as_str() {
-        "adam" => OptimizerConfig::adam(lr),
-        "sgd" => OptimizerConfig::Sgd {
-            lr,
-            momentum: momentum.unwrap_or(DEFAULT_MOMENTUM),
-        },
-        other => {
-            return Err(Error(format!(
-                "optimizer {:?} is unknown: use adam or sgd",
-                truncate(other)
-            )));
+        match setting.access {
+            Access::Experiment { set, .. } => set(&mut experiment, value, &mut notes)?,
+            Access::View { set, .. } => set(&mut view, value),
+            Access::Page => {}
         }
-    };
+    }
     if let Some(images) = images {
-        if scene.is_some() {
+        if texts.iter().any(|(s, _)| s.key == settings::DEMO.key) {
             notes.push("the link holds images and names a demo scene; used the images".into());
         }
         experiment.data = DataSource::Given(images);
-    } else if let Some(scene) = scene {
-        experiment.data = DataSource::Demo {
-            scene,
-            seed: scene_seed.unwrap_or(experiment.seed),
-        };
-    } else if let DataSource::Demo { seed, .. } = &mut experiment.data {
-        *seed = scene_seed.unwrap_or(experiment.seed);
     }
     experiment.validate()?;
     Ok(Decoded {
         experiment,
-        threshold,
+        view,
         notes,
     })
-}
-
-fn head_name(head: Head) -> &'static str {
-    match head {
-        Head::Sigmoid => "sigmoid",
-        Head::Softmax => "softmax",
-    }
-}
-
-fn optimizer_fields(optimizer: &OptimizerConfig) -> (&'static str, f32, Option<f32>) {
-    match *optimizer {
-        OptimizerConfig::Adam { lr, .. } => ("adam", lr, None),
-        OptimizerConfig::Sgd { lr, momentum } => ("sgd", lr, Some(momentum)),
-    }
-}
-
-fn join(values: &[usize]) -> String {
-    values
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// Shortest text that parses back to the same f32.
-fn format_f32(value: f32) -> String {
-    format!("{value}")
-}
-
-fn truncate(text: &str) -> String {
-    text.chars().take(40).collect()
-}
-
-fn clamp_int(
-    key: &str,
-    value: &str,
-    name: &str,
-    low: u64,
-    high: u64,
-    notes: &mut Vec<String>,
-) -> Result<u64> {
-    let Ok(parsed) = value.trim().parse::<i128>() else {
-        return Err(Error(format!(
-            "{name} ({key}) must be a whole number, not {:?}",
-            truncate(value)
-        )));
-    };
-    let clamped = parsed.clamp(low as i128, high as i128) as u64;
-    if clamped as i128 != parsed {
-        notes.push(format!(
-            "{name} {parsed} is out of range {low} to {high}; used {clamped}"
-        ));
-    }
-    Ok(clamped)
-}
-
-fn clamp_float(
-    value: &str,
-    name: &str,
-    low: f32,
-    high: f32,
-    notes: &mut Vec<String>,
-) -> Result<f32> {
-    match value.trim().parse::<f32>() {
-        Ok(v) if v.is_finite() => {
-            let clamped = v.clamp(low, high);
-            if clamped != v {
-                notes.push(format!(
-                    "{name} {v} is out of range {low} to {high}; used {clamped}"
-                ));
-            }
-            Ok(clamped)
-        }
-        _ => Err(Error(format!(
-            "{name} must be a number, not {:?}",
-            truncate(value)
-        ))),
-    }
 }
 
 /// Percent-encodes only what would break the fragment's structure or a URL; specs stay readable.
@@ -449,20 +254,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_encode_to_the_version_and_demo_only() {
+    fn defaults_encode_to_the_version_scene_and_seed_only() {
         assert_eq!(encode(&Experiment::default()), "v=1&demo=blobs&seed=1");
     }
 
     #[test]
     fn every_setting_round_trips() {
-        let query = "v=1&demo=cells&scene_seed=3&seed=7&losses=bce;focal(gamma=1);0.5*bce+0.5*dice\
+        let query = "v=1&demo=cells&seed=7&scene_seed=3&losses=bce;focal(gamma=1);0.5*bce+0.5*dice\
                      &layers=3&ch=16&k=5&dil=1,2,4&head=softmax&opt=sgd&lr=0.05&momentum=0.8\
-                     &batch=2&patch=32&aug=0&steps=250";
+                     &batch=2&patch=16&aug=0&steps=250&thr=0.35";
         let decoded = decode(query).unwrap();
         assert!(decoded.notes.is_empty(), "{:?}", decoded.notes);
-        let again = decode(&encode(&decoded.experiment)).unwrap();
+        assert_eq!(decoded.view.threshold, 0.35);
+        let again = decode(&encode_with_view(&decoded.experiment, &decoded.view)).unwrap();
         assert_eq!(again.experiment, decoded.experiment);
-        assert_eq!(encode(&again.experiment), encode(&decoded.experiment));
+        assert_eq!(again.view, decoded.view);
+        assert_eq!(
+            encode_with_view(&again.experiment, &again.view),
+            query.replace(' ', "")
+        );
     }
 
     #[test]
@@ -470,29 +280,81 @@ mod tests {
         let decoded =
             decode("#v=1&demo=cells&colour=blue&layers=99&lr=1e9&steps=1000000000").unwrap();
         let e = &decoded.experiment;
-        assert_eq!(
-            (e.model.hidden_layers, e.steps),
-            (6, experiment::STEPS_RANGE.1)
-        );
+        assert_eq!((e.model.hidden_layers, e.steps), (6, 100_000));
         assert_eq!(e.model.dilations.len(), 6);
-        let notes = decoded.notes.join(" | ");
-        assert!(notes.contains("unknown setting \"colour\""), "{notes}");
-        assert!(
-            notes.contains("hidden layers 99 is out of range"),
-            "{notes}"
+        assert_eq!(
+            decoded.notes,
+            [
+                "ignored the unknown setting \"colour\"",
+                "hidden layers 99 is out of range: use 1 to 6; used 6",
+                "learning rate 1000000000 is out of range: use 0.00001 to 10; used 10",
+                "steps 1000000000 is out of range: use 1 to 100000; used 100000",
+            ]
         );
-        assert!(notes.contains("learning rate"), "{notes}");
+    }
+
+    #[test]
+    fn every_repair_is_reported() {
+        for (query, note) in [
+            (
+                "v=1&k=2",
+                "kernel size \"2\" is not one of 1, 3 or 5; used 3",
+            ),
+            (
+                "v=1&aug=x",
+                "augmentation must be 1 or 0, not \"x\"; used 1",
+            ),
+            (
+                "v=1&patch=3",
+                "patch size 3 is out of range: use 8 to 512, or 0 for whole images; used 8",
+            ),
+            (
+                "v=1&batch=2.5",
+                "batch size must be a whole number, not \"2.5\"; used 3",
+            ),
+            (
+                "v=1&seed=1&seed=2",
+                "seed is given more than once (\"1\" and \"2\"); used the last",
+            ),
+            (
+                "v=1&lr=NaN",
+                "learning rate must be a number, not \"NaN\"; used 0.005",
+            ),
+            (
+                "v=1&demo=moon",
+                "demo scene \"moon\" is not one of blobs, cells, cracks, specks, varying or touching; used blobs",
+            ),
+            (
+                "v=1&momentum=0.5",
+                "momentum applies to SGD only; ignored it",
+            ),
+            (
+                "v=1&layers=3&dil=1,2",
+                "2 dilations for 3 hidden layers; repeated the last",
+            ),
+            ("v=1&losses=bce;nonsense", "left out a loss: "),
+        ] {
+            let decoded = decode(query).unwrap();
+            assert!(
+                decoded.notes.iter().any(|n| n.starts_with(note)),
+                "{query}: {:?}",
+                decoded.notes
+            );
+        }
+        let seeds = decode("v=1&seed=1&seed=2").unwrap();
+        assert_eq!(seeds.experiment.seed, 2);
     }
 
     #[test]
     fn hostile_values_give_messages_not_panics() {
         for (query, expect) in [
             ("v=2&demo=cells", "version"),
-            ("v=1&demo=<script>alert(1)</script>", "unknown demo scene"),
-            ("v=1&lr=NaN", "learning rate must be a number"),
+            ("v=1&demo=<script>alert(1)</script>", "not one of"),
             ("v=1&layers=-3", "hidden layers -3 is out of range"),
             ("v=1&losses=dice(smooth=%3Cb%3E)", "smooth"),
             ("v=1&head=octopus", "head"),
+            ("garbage", "not a Segloss link"),
+            ("colour=blue&size=9", "not a Segloss link"),
         ] {
             match decode(query) {
                 Ok(decoded) => assert!(
@@ -512,6 +374,30 @@ mod tests {
         // Truncated escapes decode as literal text (a panic here would fail the test).
         assert!(decode("v=1&%").is_ok());
         assert!(decode("v=1&dil=%FF%FE").is_err());
+    }
+
+    #[test]
+    fn messages_quote_at_most_a_little_user_text() {
+        let long = "x".repeat(10_000);
+        for query in [
+            format!("v=1&{long}=1"),
+            format!("v=1&steps={long}"),
+            format!("v=1&demo={long}"),
+            long.clone(),
+        ] {
+            let messages = match decode(&query) {
+                Ok(decoded) => decoded.notes,
+                Err(error) => vec![error.0],
+            };
+            for message in messages {
+                assert!(
+                    message.len() < 400,
+                    "{} characters: {}",
+                    message.len(),
+                    &message[..100]
+                );
+            }
+        }
     }
 
     #[test]

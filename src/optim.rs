@@ -7,21 +7,16 @@ use crate::error::Result;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum OptimizerConfig {
-    /// Defaults lr 1e-2, betas (0.9, 0.999), eps 1e-8 (PyTorch's eps; Keras uses 1e-7).
+    /// Betas (0.9, 0.999) and eps 1e-8 by default (PyTorch's eps; Keras uses 1e-7); the learning
+    /// rate's default and range are in `settings`.
     Adam {
         lr: f32,
         beta1: f32,
         beta2: f32,
         eps: f32,
     },
-    /// Defaults lr 1e-2, momentum 0.9 (PyTorch's form: no dampening, not Nesterov).
+    /// PyTorch's form: no dampening, not Nesterov.
     Sgd { lr: f32, momentum: f32 },
-}
-
-impl Default for OptimizerConfig {
-    fn default() -> Self {
-        OptimizerConfig::adam(1e-2)
-    }
 }
 
 impl OptimizerConfig {
@@ -222,7 +217,7 @@ mod tests {
 
     #[test]
     fn validate_rejects_bad_settings() {
-        assert!(OptimizerConfig::default().validate().is_ok());
+        assert!(OptimizerConfig::adam(0.01).validate().is_ok());
         assert_eq!(
             OptimizerConfig::adam(0.0).validate().unwrap_err().0,
             "learning rate must be a positive number, got 0"

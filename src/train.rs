@@ -15,7 +15,7 @@ use crate::metrics::{Confusion, Metrics, ObjectCounts};
 use crate::nn::{Head, ModelConfig, Segmenter};
 use crate::optim::{Optimizer, OptimizerConfig};
 use crate::tensor::Tensor;
-use crate::{bail, data};
+use crate::{bail, data, render};
 use ndarray::{Array2, Array3, Axis};
 
 /// Probability at or above which a pixel counts as object in metrics and thresholded masks.
@@ -31,7 +31,7 @@ pub fn golden_experiment() -> Experiment {
     Experiment {
         data: DataSource::Demo {
             scene: "cells".to_string(),
-            seed: 7,
+            seed: Some(7),
         },
         model: ModelConfig {
             hidden_layers: 2,
@@ -86,15 +86,10 @@ pub struct Evaluation {
 pub struct Snapshot {
     /// (H, W) object probability.
     pub probabilities: Array2<f32>,
-    /// (H, W) probabilities ≥ THRESHOLD, in {0, 1}.
-    pub prediction: Array2<f32>,
     /// (H, W) d loss / d logit of this image evaluated alone (a batch of one); for a softmax head,
-    /// the gradient of the object logit (the background logit's is its negative).
+    /// the gradient of the object logit (the background logit's is its negative). Zero where the
+    /// logits are not finite (a diverged run).
     pub dlogits: Array2<f32>,
-    /// The loss of this image alone.
-    pub loss: f64,
-    pub metrics: Metrics,
-    pub objects: ObjectCounts,
 }
 
 pub struct Run {
@@ -252,8 +247,8 @@ impl Run {
             let probabilities = self.probabilities(&input_tensor(&[sample.image.view()])?)?;
             let counts =
                 Confusion::from_probabilities(probabilities.view(), sample.mask.view(), THRESHOLD)?;
-            let found =
-                ObjectCounts::from_masks(threshold(&probabilities).view(), sample.mask.view())?;
+            let prediction = render::threshold(&probabilities, THRESHOLD);
+            let found = ObjectCounts::from_masks(prediction.view(), sample.mask.view())?;
             per_image.push(counts.metrics());
             per_image_objects.push(found);
             confusion = confusion + counts;
@@ -268,7 +263,7 @@ impl Run {
         })
     }
 
-    /// Probabilities, thresholded prediction and loss gradient of one image.
+    /// Probabilities and loss gradient of one image.
     pub fn snapshot(&self, split: Split, index: usize) -> Result<Snapshot> {
         let samples = self.dataset.split(split);
         let Some(sample) = samples.get(index) else {
@@ -281,34 +276,23 @@ impl Run {
         let input = input_tensor(&[sample.image.view()])?;
         let forward = self.model.forward(input.view())?;
         let logits = forward.logits();
-        let target = data::image::target_tensor(&[sample.mask.view()])?;
         let probabilities = foreground_probabilities(logits);
-        let prediction = threshold(&probabilities);
-        let objects = ObjectCounts::from_masks(prediction.view(), sample.mask.view())?;
-        let counts =
-            Confusion::from_probabilities(probabilities.view(), sample.mask.view(), THRESHOLD)?;
         // A diverged run's logits may not be finite; the page then shows the weights' last state
         // without a gradient.
-        let (loss, dlogits) = if all_finite(logits.iter()) {
+        let dlogits = if all_finite(logits.iter()) {
+            let target = data::image::target_tensor(&[sample.mask.view()])?;
             let out = loss::evaluate(&self.spec, logits.view(), target.view(), &self.context)?;
             let last = out.dlogits.shape()[3] - 1;
-            (
-                out.value,
-                out.dlogits
-                    .index_axis(Axis(0), 0)
-                    .index_axis(Axis(2), last)
-                    .to_owned(),
-            )
+            out.dlogits
+                .index_axis(Axis(0), 0)
+                .index_axis(Axis(2), last)
+                .to_owned()
         } else {
-            (f64::NAN, Array2::zeros(probabilities.dim()))
+            Array2::zeros(probabilities.dim())
         };
         Ok(Snapshot {
             probabilities,
-            prediction,
             dlogits,
-            loss,
-            metrics: counts.metrics(),
-            objects,
         })
     }
 
@@ -349,11 +333,6 @@ pub const FLUSH_BELOW: f32 = 7.888_609e-31; // 2^-100
 /// changes no weight, and flushing it is the same deterministic operation on every target.
 fn flush_tiny(gradient: &mut Tensor) {
     gradient.mapv_inplace(|g| if g.abs() < FLUSH_BELOW { 0.0 } else { g });
-}
-
-/// 1 where the probability is ≥ THRESHOLD, else 0.
-fn threshold(probabilities: &Array2<f32>) -> Array2<f32> {
-    probabilities.mapv(|p| if p >= THRESHOLD { 1.0 } else { 0.0 })
 }
 
 fn all_finite<'a>(mut values: impl Iterator<Item = &'a f32>) -> bool {

@@ -1,13 +1,15 @@
 //! The only file that touches wasm_bindgen: converts types and maps errors to `JsError`, no logic.
 
-use crate::data::given::{GivenImage, GivenImages};
+use crate::data::given::{self, GivenImage, GivenImages};
 use crate::data::upload::{self, Coverage};
-use crate::data::{self, Dataset, Sample, Split, image};
+use crate::data::{self, Dataset, Sample, Split};
 use crate::experiment::DataSource;
+use crate::keras::tensor_shapes;
 use crate::link;
 use crate::loss::{self, LossContext, LossSpec};
 use crate::metrics::Metrics;
-use crate::nn::Head;
+use crate::render::{self, RunView};
+use crate::settings::{self, Access, Kind};
 use crate::tensor::Tensor;
 use crate::train::Run;
 use wasm_bindgen::Clamped;
@@ -33,6 +35,11 @@ pub fn kernel_name() -> String {
 #[wasm_bindgen(js_name = randomSeed)]
 pub fn random_seed() -> f64 {
     crate::rng::random_seed() as f64
+}
+
+/// RGBA bytes as the Uint8ClampedArray `ImageData` takes.
+fn rgba(bytes: Vec<u8>) -> JsValue {
+    js_sys::Uint8ClampedArray::from(bytes.as_slice()).into()
 }
 
 /// A plain JS object from (key, value) pairs.
@@ -185,13 +192,13 @@ impl JsDataset {
     #[wasm_bindgen(js_name = imageRgba)]
     pub fn image_rgba(&self, split: &str, index: usize) -> Result<Clamped<Vec<u8>>, JsError> {
         self.sample(split, index)
-            .map(|s| Clamped(data::image::image_to_rgba(&s.image)))
+            .map(|s| Clamped(render::image_to_rgba(&s.image)))
     }
 
     #[wasm_bindgen(js_name = maskRgba)]
     pub fn mask_rgba(&self, split: &str, index: usize) -> Result<Clamped<Vec<u8>>, JsError> {
         self.sample(split, index)
-            .map(|s| Clamped(data::image::mask_to_rgba(&s.mask)))
+            .map(|s| Clamped(render::mask_to_rgba(&s.mask)))
     }
 
     /// Object pixels / all pixels of one image.
@@ -236,18 +243,15 @@ impl JsGivenBuilder {
         Ok(())
     }
 
-    /// The shortest side among the images downscaled to `max_side` (the largest patch they allow).
+    /// The shortest side among the training images downscaled to `max_side` (the largest patch
+    /// they allow).
     #[wasm_bindgen(js_name = shortestSide)]
     pub fn shortest_side(&self, max_side: usize) -> usize {
-        self.0
-            .iter()
-            .filter(|image| !image.heldout)
-            .map(|image| {
-                let small = image.downscaled(max_side);
-                small.width.min(small.height)
-            })
-            .min()
-            .unwrap_or(0)
+        GivenImages {
+            images: self.0.clone(),
+        }
+        .downscaled(max_side)
+        .shortest_training_side()
     }
 
     /// The link's `data=` value for every image added, at most `max_side` pixels long.
@@ -270,15 +274,10 @@ pub fn given_images(query: &str) -> Result<js_sys::Array, JsError> {
         .images
         .iter()
         .map(|i| {
-            let rgba: Vec<u8> = i
-                .rgb
-                .chunks_exact(3)
-                .flat_map(|p| [p[0], p[1], p[2], 255])
-                .collect();
             object([
                 ("width", i.width.into()),
                 ("height", i.height.into()),
-                ("rgba", Clamped(rgba).into()),
+                ("rgba", Clamped(i.rgba()).into()),
                 ("mask", js_sys::Uint8Array::from(i.mask.as_slice()).into()),
                 ("heldout", i.heldout.into()),
             ])
@@ -344,32 +343,156 @@ impl JsDataset {
     }
 }
 
-/// Validates an experiment query: { query (canonical), settings (every key with its value), notes }.
-/// `source` is "link" (a shared link's length limit) or "file" (an experiment file's, or the page's
-/// own query, whose images are at training size).
-#[wasm_bindgen(js_name = normalizeExperiment)]
-pub fn normalize_experiment(query: &str, source: &str) -> Result<JsValue, JsError> {
-    let max_len = if source == "file" {
+/// The longest experiment text a source may hold: "link" (a shared link) or "file" (an experiment
+/// file, or the page's own state, whose images are at training size).
+fn max_len(source: &str) -> usize {
+    if source == "file" {
         link::FILE_MAX_LEN
     } else {
         link::MAX_LEN
-    };
-    let decoded = link::decode_at_most(query, max_len).map_err(js_error)?;
-    let canonical = link::encode(&decoded.experiment);
-    let settings = js_sys::Object::new();
-    for (key, value) in link::settings(&decoded.experiment) {
-        let _ = js_sys::Reflect::set(&settings, &key.into(), &value.into());
     }
-    let _ = js_sys::Reflect::set(&settings, &"thr".into(), &decoded.threshold.into());
+}
+
+/// Validates an experiment query: { query (canonical, without view settings), link (with them),
+/// settings (every link key with its value, undefined where it does not apply), notes }.
+#[wasm_bindgen(js_name = normalizeExperiment)]
+pub fn normalize_experiment(query: &str, source: &str) -> Result<JsValue, JsError> {
+    let decoded = link::decode_at_most(query, max_len(source)).map_err(js_error)?;
+    let values = js_sys::Object::new();
+    for (setting, value) in link::values(&decoded.experiment, &decoded.view) {
+        let value = value.map_or(JsValue::UNDEFINED, JsValue::from);
+        let _ = js_sys::Reflect::set(&values, &setting.key.into(), &value);
+    }
     let notes: js_sys::Array = decoded
         .notes
         .iter()
         .map(|n| JsValue::from(n.as_str()))
         .collect();
     Ok(object([
-        ("query", canonical.into()),
-        ("settings", settings.into()),
+        ("query", link::encode(&decoded.experiment).into()),
+        (
+            "link",
+            link::encode_with_view(&decoded.experiment, &decoded.view).into(),
+        ),
+        ("settings", values.into()),
         ("notes", notes.into()),
+    ]))
+}
+
+/// Every setting of the table: [{ key, label, group, kind, default, min, max, step, zero, choices,
+/// help, inLink }] (min/max/step for numbers, choices [{ value, label }] for choices).
+#[wasm_bindgen(js_name = settingsSchema)]
+pub fn settings_schema() -> js_sys::Array {
+    settings::SETTINGS
+        .iter()
+        .map(|setting| {
+            let (kind, min, max, step, zero, choices) = match setting.kind {
+                Kind::Int { min, max, zero } => (
+                    "int",
+                    JsValue::from(min as f64),
+                    JsValue::from(max as f64),
+                    JsValue::from(1),
+                    zero.map_or(JsValue::UNDEFINED, JsValue::from),
+                    JsValue::UNDEFINED,
+                ),
+                Kind::Float { min, max } => (
+                    "float",
+                    JsValue::from(min),
+                    JsValue::from(max),
+                    JsValue::from("any"),
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                ),
+                Kind::Choice(choices) => (
+                    "choice",
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                    choices()
+                        .into_iter()
+                        .map(|(value, label)| {
+                            object([("value", value.into()), ("label", label.into())])
+                        })
+                        .collect::<js_sys::Array>()
+                        .into(),
+                ),
+                Kind::Bool => (
+                    "bool",
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                ),
+                Kind::Text => (
+                    "text",
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                ),
+            };
+            object([
+                ("key", setting.key.into()),
+                ("label", setting.label.into()),
+                ("group", setting.group.name().into()),
+                ("kind", kind.into()),
+                ("default", setting.default.into()),
+                ("min", min),
+                ("max", max),
+                ("step", step),
+                ("zero", zero),
+                ("choices", choices),
+                ("help", setting.help.into()),
+                ("inLink", (!matches!(setting.access, Access::Page)).into()),
+            ])
+        })
+        .collect()
+}
+
+/// The engine's limits the page states: { maxLosses, maxImages, maxSide, maxMegapixels, linkMaxLen,
+/// fileMaxLen, trainSide: { min, max, default }, linkSide: { min, max, default } }.
+#[wasm_bindgen(js_name = engineLimits)]
+pub fn engine_limits() -> JsValue {
+    let side = |setting: &settings::Setting| {
+        let (min, max) = setting.range().unwrap_or_default();
+        object([
+            ("min", min.into()),
+            ("max", max.into()),
+            ("default", (setting.default_value().int() as f64).into()),
+        ])
+    };
+    object([
+        ("maxLosses", settings::MAX_LOSSES.into()),
+        ("maxImages", given::MAX_IMAGES.into()),
+        ("maxSide", given::MAX_SIDE.into()),
+        (
+            "maxMegapixels",
+            (given::MAX_TOTAL_PIXELS as f64 / 1e6).into(),
+        ),
+        ("linkMaxLen", link::MAX_LEN.into()),
+        ("fileMaxLen", link::FILE_MAX_LEN.into()),
+        ("trainSide", side(&settings::TRAIN_SIDE)),
+        ("linkSide", side(&settings::LINK_SIDE)),
+    ])
+}
+
+/// The share link of an experiment `query` (the page's own, images at training size) with its
+/// images at a longest side of `link_side`: { query, exact (reproduces the runs bit for bit),
+/// patch (the patch the link's copies train on, when smaller than the query's) }.
+#[wasm_bindgen(js_name = shareLink)]
+pub fn share_link(query: &str, link_side: usize) -> Result<JsValue, JsError> {
+    let decoded = link::decode_at_most(query, link::FILE_MAX_LEN).map_err(js_error)?;
+    let share = link::share(&decoded.experiment, &decoded.view, link_side).map_err(js_error)?;
+    Ok(object([
+        ("query", share.query.into()),
+        ("exact", share.exact.into()),
+        (
+            "patch",
+            share.patch.map_or(JsValue::UNDEFINED, JsValue::from),
+        ),
     ]))
 }
 
@@ -387,10 +510,9 @@ pub fn model_shapes(query: &str) -> Result<JsValue, JsError> {
     let experiment = link::decode_at_most(query, link::FILE_MAX_LEN)
         .map_err(js_error)?
         .experiment;
-    let (n, h, w) = experiment.batch_shape();
-    let model = &experiment.model;
-    let layers: js_sys::Array = model
-        .layer_shapes(n, h, w)
+    let shapes = tensor_shapes(&experiment);
+    let layers: js_sys::Array = shapes
+        .layers
         .iter()
         .map(|layer| {
             object([
@@ -403,48 +525,20 @@ pub fn model_shapes(query: &str) -> Result<JsValue, JsError> {
             ])
         })
         .collect();
-    let classes = model.head.channels();
-    let labels: js_sys::Array = match model.head {
-        Head::Sigmoid => [object([
-            ("shape", dims(&[n, h, w, 1])),
-            ("note", "binary, float 0/1 (sigmoid head)".into()),
-        ])]
-        .into_iter()
-        .collect(),
-        Head::Softmax => [
-            object([
-                ("shape", dims(&[n, h, w, 2])),
-                (
-                    "note",
-                    "one-hot [background, object] (categorical cross-entropy)".into(),
-                ),
-            ]),
-            object([
-                ("shape", dims(&[n, h, w])),
-                (
-                    "note",
-                    "or sparse class indices 0/1 (sparse categorical cross-entropy)".into(),
-                ),
-            ]),
-        ]
-        .into_iter()
-        .collect(),
-    };
+    let labels: js_sys::Array = shapes
+        .labels
+        .iter()
+        .map(|label| object([("shape", dims(&label.shape)), ("note", label.note.into())]))
+        .collect();
     Ok(object([
-        ("input", dims(&[n, h, w, 3])),
+        ("input", dims(&shapes.input)),
         ("layers", layers.into()),
-        ("logits", dims(&[n, h, w, classes])),
-        (
-            "head",
-            if classes == 1 { "sigmoid" } else { "softmax" }.into(),
-        ),
+        ("logits", dims(&shapes.logits)),
+        ("head", settings::head_name(shapes.head).into()),
         ("labels", labels.into()),
-        ("params", (model.param_count() as f64).into()),
-        ("receptiveField", (model.receptive_field() as f64).into()),
-        (
-            "flopsPerStep",
-            (model.flops_per_step(n, h, w) as f64).into(),
-        ),
+        ("params", (shapes.params as f64).into()),
+        ("receptiveField", (shapes.receptive_field as f64).into()),
+        ("flopsPerStep", (shapes.flops_per_step as f64).into()),
     ]))
 }
 
@@ -524,29 +618,20 @@ impl JsRun {
         let split = parse_split(split)?;
         let snapshot = self.0.snapshot(split, index).map_err(js_error)?;
         let sample = &self.0.dataset().split(split)[index];
-        let prediction = snapshot
-            .probabilities
-            .mapv(|p| if p >= threshold { 1.0 } else { 0.0 });
-        let descent = snapshot.dlogits.mapv(|d| -d);
-        let rgba =
-            |bytes: Vec<u8>| JsValue::from(js_sys::Uint8ClampedArray::from(bytes.as_slice()));
+        let view = RunView::new(
+            &sample.image,
+            &sample.mask,
+            &snapshot.probabilities,
+            &snapshot.dlogits,
+            threshold,
+        );
         Ok(object([
             ("width", sample.width().into()),
             ("height", sample.height().into()),
-            (
-                "probability",
-                rgba(image::probability_to_rgba(&snapshot.probabilities)),
-            ),
-            ("mask", rgba(image::mask_to_rgba(&prediction))),
-            (
-                "overlay",
-                rgba(image::overlay_to_rgba(
-                    &sample.image,
-                    &sample.mask,
-                    &prediction,
-                )),
-            ),
-            ("gradient", rgba(image::signed_to_rgba(&descent, 0.0))),
+            ("probability", rgba(view.probability)),
+            ("mask", rgba(view.mask)),
+            ("overlay", rgba(view.overlay)),
+            ("gradient", rgba(view.gradient)),
         ]))
     }
 
@@ -554,22 +639,20 @@ impl JsRun {
     #[wasm_bindgen(js_name = predictRgba)]
     pub fn predict_rgba(
         &self,
-        rgba: &[u8],
+        pixels: &[u8],
         width: usize,
         height: usize,
         threshold: f32,
     ) -> Result<JsValue, JsError> {
-        let image = upload::rgba_to_image(rgba, width, height).map_err(js_error)?;
+        let image = upload::rgba_to_image(pixels, width, height).map_err(js_error)?;
         let probabilities = self.0.predict(&image).map_err(js_error)?;
-        let prediction = probabilities.mapv(|p| if p >= threshold { 1.0 } else { 0.0 });
-        let rgba =
-            |bytes: Vec<u8>| JsValue::from(js_sys::Uint8ClampedArray::from(bytes.as_slice()));
+        let prediction = render::threshold(&probabilities, threshold);
         Ok(object([
             (
                 "probability",
-                rgba(image::probability_to_rgba(&probabilities)),
+                rgba(render::probability_to_rgba(&probabilities)),
             ),
-            ("mask", rgba(image::mask_to_rgba(&prediction))),
+            ("mask", rgba(render::mask_to_rgba(&prediction))),
         ]))
     }
 
@@ -590,7 +673,9 @@ impl JsRun {
 /// with scope=dataset are counted over `dataset`'s training masks, as the runs count them.
 #[wasm_bindgen(js_name = kerasLoss)]
 pub fn keras_loss(query: &str, spec: &str, dataset: &JsDataset) -> Result<String, JsError> {
-    let experiment = link::decode(query).map_err(js_error)?.experiment;
+    let experiment = link::decode_at_most(query, link::FILE_MAX_LEN)
+        .map_err(js_error)?
+        .experiment;
     let spec: LossSpec = spec.parse().map_err(js_error)?;
     let ctx = LossContext::from_masks(dataset.0.train.iter().map(|s| s.mask.view()));
     crate::keras::loss_code(&spec, experiment.model.head, &ctx).map_err(js_error)
@@ -599,7 +684,9 @@ pub fn keras_loss(query: &str, spec: &str, dataset: &JsDataset) -> Result<String
 /// The experiment `query`'s model as Keras 3 code, compiled with its optimizer and `loss`.
 #[wasm_bindgen(js_name = kerasModel)]
 pub fn keras_model(query: &str) -> Result<String, JsError> {
-    let experiment = link::decode(query).map_err(js_error)?.experiment;
+    let experiment = link::decode_at_most(query, link::FILE_MAX_LEN)
+        .map_err(js_error)?
+        .experiment;
     Ok(crate::keras::model_code(&experiment))
 }
 

@@ -123,7 +123,7 @@ impl TrainingStep {
             if dy * dy + dx * dx < 900.0 { 1.0 } else { 0.0 }
         });
         TrainingStep {
-            optimizer: Optimizer::new(OptimizerConfig::default(), &sizes),
+            optimizer: Optimizer::new(OptimizerConfig::adam(0.01), &sizes),
             model,
             spec: "0.5*bce+0.5*dice".parse().expect("valid spec"),
             images,

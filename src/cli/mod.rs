@@ -3,6 +3,7 @@
 pub mod keras;
 pub mod loss;
 pub mod run;
+pub mod settings;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

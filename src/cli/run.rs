@@ -1,44 +1,23 @@
 //! `segloss run`: trains every loss of an experiment headlessly, one run after the other, and
 //! prints per loss the final training and held-out metrics, speed and weight checksum.
 
+use super::settings::SettingFlags;
 use segloss::data::{self, Dataset};
 use segloss::error::{Error, Result};
-use segloss::experiment::{DEFAULT_LOSSES, DataSource, Experiment};
+use segloss::experiment::Experiment;
 use segloss::link;
-use segloss::optim::OptimizerConfig;
 use segloss::train::{Evaluation, Run, SplitEvaluation};
 use serde_json::{Value, json};
 use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A share link of the page (the whole URL or its fragment): runs exactly that experiment.
-    #[arg(long, conflicts_with_all = ["demo", "losses", "steps", "seed", "lr", "batch", "patch", "no_augment"])]
+    /// A share link of the page (the whole URL or its fragment): runs exactly that experiment;
+    /// the flags below, where given, change its settings.
+    #[arg(long)]
     link: Option<String>,
-    /// Demo scene: blobs, cells, cracks, specks, varying or touching.
-    #[arg(long, default_value = "blobs")]
-    demo: String,
-    /// Loss specs separated by ';' [default: bce;wbce;dice;focal;lovasz;tversky(alpha=0.3,beta=0.7)]
-    #[arg(long)]
-    losses: Option<String>,
-    /// Training steps per loss [default: the experiment's]
-    #[arg(long)]
-    steps: Option<usize>,
-    /// Seeds the scene, the initial weights and the batch sequence.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Adam's learning rate [default: the experiment's]
-    #[arg(long)]
-    lr: Option<f32>,
-    /// Crops per batch [default: the experiment's]
-    #[arg(long)]
-    batch: Option<usize>,
-    /// Side of the square training crops, 0 for whole images [default: the experiment's]
-    #[arg(long)]
-    patch: Option<usize>,
-    /// Train without random flips and quarter turns.
-    #[arg(long)]
-    no_augment: bool,
+    #[command(flatten)]
+    settings: SettingFlags,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
@@ -111,47 +90,19 @@ impl Outcome {
 }
 
 fn experiment(args: &Args) -> Result<Experiment> {
-    if let Some(link) = &args.link {
-        let decoded = link::decode(link).map_err(|e| Error(format!("the link: {e}")))?;
-        for note in &decoded.notes {
-            eprintln!("note: {note}");
+    let mut experiment = match &args.link {
+        Some(link) => {
+            let decoded = link::decode_at_most(link, link::FILE_MAX_LEN)
+                .map_err(|e| Error(format!("the link: {e}")))?;
+            for note in &decoded.notes {
+                eprintln!("note: {note}");
+            }
+            decoded.experiment
         }
-        return Ok(decoded.experiment);
-    }
-    let defaults = Experiment::default();
-    let specs = args
-        .losses
-        .clone()
-        .unwrap_or_else(|| DEFAULT_LOSSES.join(";"));
-    let losses = specs
-        .split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse()
-                .map_err(|e: Error| Error(format!("loss \"{s}\": {e}")))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut optimizer = defaults.optimizer;
-    if let Some(rate) = args.lr {
-        match &mut optimizer {
-            OptimizerConfig::Adam { lr, .. } | OptimizerConfig::Sgd { lr, .. } => *lr = rate,
-        }
-    }
-    Ok(Experiment {
-        data: DataSource::Demo {
-            scene: args.demo.clone(),
-            seed: args.seed,
-        },
-        seed: args.seed,
-        losses,
-        optimizer,
-        steps: args.steps.unwrap_or(defaults.steps),
-        batch_size: args.batch.unwrap_or(defaults.batch_size),
-        patch: args.patch.unwrap_or(defaults.patch),
-        augment: !args.no_augment,
-        ..defaults
-    })
+        None => Experiment::default(),
+    };
+    args.settings.apply(&mut experiment)?;
+    Ok(experiment)
 }
 
 fn describe(experiment: &Experiment, dataset: &Dataset) -> String {

@@ -10,6 +10,7 @@
 use super::{Dataset, Sample};
 use crate::bail;
 use crate::error::{Error, Result};
+use crate::settings;
 use base64::Engine;
 use ndarray::{Array2, Array3};
 
@@ -18,8 +19,6 @@ pub const DATASET_NAME: &str = "your images";
 pub const MAX_IMAGES: usize = 16;
 /// Longest side of a stored image.
 pub const MAX_SIDE: usize = 1024;
-/// Longest sides images may be trained at: below 16 the model sees nothing; above 1024 a step takes seconds.
-pub const TRAIN_SIDE_RANGE: (usize, usize) = (16, MAX_SIDE);
 /// All images together: 16 at 512 × 512, or 4 at 1024 × 1024.
 pub const MAX_TOTAL_PIXELS: usize = 4 * 1024 * 1024;
 const FORMAT: u8 = 1;
@@ -73,10 +72,7 @@ impl GivenImage {
         max_side: usize,
         heldout: bool,
     ) -> Result<GivenImage> {
-        let (low, high) = TRAIN_SIDE_RANGE;
-        if !(low..=high).contains(&max_side) {
-            bail!("the longest side must be {low} to {high} pixels, not {max_side}");
-        }
+        settings::TRAIN_SIDE.check_int(max_side as u64)?;
         let pixels = width.checked_mul(height).filter(|&n| n > 0);
         let Some(pixels) = pixels else {
             bail!("the image is empty ({width}×{height} pixels)");
@@ -145,6 +141,14 @@ impl GivenImage {
         }
     }
 
+    /// Opaque RGBA bytes, as the page draws them.
+    pub fn rgba(&self) -> Vec<u8> {
+        self.rgb
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect()
+    }
+
     pub fn object_fraction(&self) -> f64 {
         self.mask.iter().map(|&m| f64::from(m)).sum::<f64>() / self.mask.len() as f64
     }
@@ -211,6 +215,16 @@ impl GivenImages {
         GivenImages {
             images: self.images.iter().map(|i| i.downscaled(max_side)).collect(),
         }
+    }
+
+    /// The shortest side among the training images: the largest patch they allow.
+    pub fn shortest_training_side(&self) -> usize {
+        self.images
+            .iter()
+            .filter(|image| !image.heldout)
+            .map(|image| image.width.min(image.height))
+            .min()
+            .unwrap_or(0)
     }
 
     /// The wire form (see the module comment).

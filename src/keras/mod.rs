@@ -1,12 +1,15 @@
 //! Keras 3 code for what the page trains: the loss spec as `def loss(y_true, y_pred)` in
 //! `keras.ops`, and the model with its optimizer. scripts/keras_verify.py runs both in Keras and
-//! checks them against this crate's values, gradients and predictions (docs/keras.md).
+//! checks them against this crate's values, gradients and predictions (docs/keras.md). Also the
+//! tensor shapes of a training step in Keras's layout.
 
 mod loss;
 mod model;
+mod shapes;
 
 pub use loss::loss_code;
 pub use model::model_code;
+pub use shapes::{LabelShape, TensorShapes, tensor_shapes};
 
 /// A Python float literal that reads back as the same f64 (Rust's shortest round-trip form).
 pub(crate) fn python_number(v: f64) -> String {
