@@ -8,6 +8,9 @@
 //!
 //! e.g. `bce`, `focal(gamma=2)`, `0.5*bce+0.5*dice(per_image=false)`. `Display` prints the canonical
 //! form: coefficient 1 and parameters at their default are omitted, so equal losses print equally.
+//!
+//! Errors quote at most one piece of the user's text, cut to 40 characters: the offending name,
+//! key or value if there is one, else the spec.
 
 use crate::error::{Error, Result};
 use std::fmt;
@@ -216,6 +219,8 @@ const GDICE_WEIGHTS: [(&str, GdiceWeight); 3] = [
 
 /// Largest coefficient or weight accepted: beyond it a loss is a typo, not a choice.
 const BIG: f64 = 1e6;
+/// Characters of user text an error message quotes at most.
+const QUOTE_MAX: usize = 40;
 const SMOOTH_MAX: f64 = 1e3;
 const DEFAULT_SMOOTH: f64 = 1e-5;
 
@@ -399,6 +404,20 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// User text as an error shows it: whole up to `QUOTE_MAX` characters, else cut with an ellipsis,
+/// so that a pasted 10,000-character spec does not flood the message.
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_MAX) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+/// `excerpt` in double quotes.
+fn quote(text: &str) -> String {
+    format!("\"{}\"", excerpt(text))
+}
+
 impl fmt::Display for Loss {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let defaults = Loss::default_of(self.name())
@@ -437,11 +456,29 @@ impl FromStr for LossSpec {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<LossSpec> {
-        Parser { text, pos: 0 }
-            .spec()
-            .map_err(|e| Error(format!("bad loss spec \"{text}\": {e}")))
+        Parser { text, pos: 0 }.spec().map_err(|e| match e {
+            Failure::Token(message) => Error(format!("bad loss spec: {message}")),
+            Failure::Structure(message) => {
+                Error(format!("bad loss spec {}: {message}", quote(text)))
+            }
+        })
     }
 }
+
+/// Why parsing stopped: at a name, coefficient, key or value that the message quotes, or at the
+/// structure of the spec (which the message then quotes).
+enum Failure {
+    Token(String),
+    Structure(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Token(e.0)
+    }
+}
+
+type Parsed<T> = std::result::Result<T, Failure>;
 
 impl From<Loss> for LossSpec {
     fn from(loss: Loss) -> LossSpec {
@@ -461,36 +498,40 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn spec(&mut self) -> Result<LossSpec> {
+    fn spec(&mut self) -> Parsed<LossSpec> {
         let mut terms = vec![self.term()?];
         while self.eat('+') {
             terms.push(self.term()?);
         }
         self.skip_space();
         if let Some(c) = self.peek() {
-            crate::bail!(
+            return Err(Failure::Structure(format!(
                 "unexpected '{c}' at position {}; terms are joined with '+'",
                 self.pos
-            );
+            )));
         }
         Ok(LossSpec { terms })
     }
 
-    fn term(&mut self) -> Result<Term> {
+    fn term(&mut self) -> Parsed<Term> {
         self.skip_space();
         let mut coefficient = 1.0;
         if self.peek().is_some_and(|c| c.is_ascii_digit() || c == '.') {
             let token = self.take_while(|c| c != '*' && c != '+' && c != '(').trim();
             if !self.eat('*') {
-                crate::bail!("expected '*' after the coefficient \"{token}\"");
+                return Err(Failure::Token(format!(
+                    "expected '*' after the coefficient {}",
+                    quote(token)
+                )));
             }
             coefficient = token
                 .parse::<f64>()
                 .ok()
                 .filter(|c| c.is_finite() && *c > 0.0 && *c <= BIG)
                 .ok_or_else(|| {
-                    Error(format!(
-                        "coefficient \"{token}\" must be a number in (0, {}]",
+                    Failure::Token(format!(
+                        "coefficient {} must be a number in (0, {}]",
+                        quote(token),
                         number(BIG)
                     ))
                 })?;
@@ -498,13 +539,14 @@ impl<'a> Parser<'a> {
         self.skip_space();
         let name = self.take_while(|c| c.is_ascii_alphanumeric() || c == '_');
         if name.is_empty() {
-            match self.peek() {
-                Some(c) => {
-                    crate::bail!("expected a loss name at position {}, found '{c}'", self.pos)
-                }
-                None => crate::bail!("expected a loss name at the end"),
-            }
+            let problem = match self.peek() {
+                Some(c) => format!("expected a loss name at position {}, found '{c}'", self.pos),
+                None => "expected a loss name at the end".to_string(),
+            };
+            return Err(Failure::Structure(problem));
         }
+        // The name first: an unknown name is the error to report, whatever its parameters.
+        let name = family_name(name)?;
         let mut pairs = vec![];
         if self.eat('(') {
             self.skip_space();
@@ -512,7 +554,10 @@ impl<'a> Parser<'a> {
                 loop {
                     let key = self.take_while(|c| c != '=' && c != ',' && c != ')').trim();
                     if !self.eat('=') {
-                        crate::bail!("{name}: expected key=value, found \"{key}\"");
+                        return Err(Failure::Token(format!(
+                            "{name}: expected key=value, found {}",
+                            quote(key)
+                        )));
                     }
                     let value = self.take_while(|c| c != ',' && c != ')').trim();
                     pairs.push((key, value));
@@ -520,7 +565,7 @@ impl<'a> Parser<'a> {
                         break;
                     }
                     if !self.eat(',') {
-                        crate::bail!("{name}: missing ')'");
+                        return Err(Failure::Structure(format!("{name}: missing ')'")));
                     }
                 }
             }
@@ -569,17 +614,24 @@ struct Reader<'s> {
     used: Vec<bool>,
 }
 
+/// `name` if a family has it.
+fn family_name(name: &str) -> Result<&'static str> {
+    match LOSS_NAMES.iter().find(|n| **n == name) {
+        Some(name) => Ok(name),
+        None => crate::bail!(
+            "unknown loss {}; expected one of {}",
+            quote(name),
+            LOSS_NAMES.join(", ")
+        ),
+    }
+}
+
 impl<'s> Reader<'s> {
     fn new(name: &str, pairs: &[(&'s str, &'s str)]) -> Result<Self> {
-        let Some(loss) = LOSS_NAMES.iter().find(|n| **n == name) else {
-            crate::bail!(
-                "unknown loss \"{name}\"; expected one of {}",
-                LOSS_NAMES.join(", ")
-            );
-        };
+        let loss = family_name(name)?;
         for (i, (key, _)) in pairs.iter().enumerate() {
             if pairs[..i].iter().any(|(k, _)| k == key) {
-                crate::bail!("{loss}: parameter \"{key}\" is given twice");
+                crate::bail!("{loss}: parameter {} is given twice", quote(key));
             }
         }
         Ok(Reader {
@@ -612,8 +664,9 @@ impl<'s> Reader<'s> {
                     '['
                 };
                 crate::bail!(
-                    "{}: {key}={text} is not allowed; expected a number in {bracket}{}, {}]",
+                    "{}: {key}={} is not allowed; expected a number in {bracket}{}, {}]",
                     self.loss,
+                    excerpt(text),
                     number(low_value),
                     number(high)
                 )
@@ -646,8 +699,9 @@ impl<'s> Reader<'s> {
             Some("true") => Ok(true),
             Some("false") => Ok(false),
             Some(text) => crate::bail!(
-                "{}: {key}={text} is not allowed; expected true or false",
-                self.loss
+                "{}: {key}={} is not allowed; expected true or false",
+                self.loss,
+                excerpt(text)
             ),
         }
     }
@@ -661,8 +715,9 @@ impl<'s> Reader<'s> {
             None => {
                 let names: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
                 crate::bail!(
-                    "{}: {key}={text} is not allowed; expected one of {}",
+                    "{}: {key}={} is not allowed; expected one of {}",
                     self.loss,
+                    excerpt(text),
                     names.join(", ")
                 )
             }
@@ -698,13 +753,14 @@ impl<'s> Reader<'s> {
             let valid = match self.loss {
                 "ce" => vec!["weights", "w_bg", "w_fg", "scope"],
                 _ if valid.is_empty() => {
-                    crate::bail!("{}: takes no parameters, got \"{key}\"", self.loss)
+                    crate::bail!("{}: takes no parameters, got {}", self.loss, quote(key))
                 }
                 _ => valid,
             };
             crate::bail!(
-                "{}: unknown parameter \"{key}\"; expected one of {}",
+                "{}: unknown parameter {}; expected one of {}",
                 self.loss,
+                quote(key),
                 valid.join(", ")
             );
         }
@@ -762,63 +818,190 @@ mod tests {
         }
     }
 
+    /// A message quotes the offending name, key or value if there is one, else the spec: never both.
     #[test]
     fn errors_name_the_offending_token_and_the_choices() {
         let cases = [
-            ("", "expected a loss name at the end"),
-            ("foo", "unknown loss \"foo\"; expected one of bce, wbce, ce"),
+            ("", "bad loss spec \"\": expected a loss name at the end"),
+            (
+                "foo",
+                "bad loss spec: unknown loss \"foo\"; expected one of bce, wbce, ce",
+            ),
+            (
+                "foo(bar)",
+                "bad loss spec: unknown loss \"foo\"; expected one of bce, wbce, ce",
+            ),
             (
                 "dice(smooth=-1)",
-                "dice: smooth=-1 is not allowed; expected a number in [0, 1000]",
+                "bad loss spec: dice: smooth=-1 is not allowed; expected a number in [0, 1000]",
             ),
-            ("dice(smooth=nan)", "smooth=nan is not allowed"),
+            (
+                "dice(smooth=nan)",
+                "bad loss spec: dice: smooth=nan is not allowed",
+            ),
             (
                 "focal(gamma=abc)",
-                "focal: gamma=abc is not allowed; expected a number in [0, 10]",
+                "bad loss spec: focal: gamma=abc is not allowed; expected a number in [0, 10]",
             ),
             (
                 "focal(alpha=2)",
-                "alpha=2 is not allowed; expected a number in [0, 1] or none",
+                "bad loss spec: focal: alpha=2 is not allowed; expected a number in [0, 1] or none",
             ),
             (
                 "dice(per_image=yes)",
-                "per_image=yes is not allowed; expected true or false",
+                "bad loss spec: dice: per_image=yes is not allowed; expected true or false",
             ),
             (
                 "dice(classes=all)",
-                "classes=all is not allowed; expected one of fg, bg, both",
+                "bad loss spec: dice: classes=all is not allowed; expected one of fg, bg, both",
             ),
             (
                 "dice(foo=1)",
-                "dice: unknown parameter \"foo\"; expected one of smooth, per_image",
+                "bad loss spec: dice: unknown parameter \"foo\"; expected one of smooth, per_image, squared, log, classes",
             ),
-            ("mse(x=1)", "mse: takes no parameters"),
-            ("dice(smooth=1,smooth=2)", "given twice"),
-            ("bce+", "expected a loss name at the end"),
-            ("0.5 bce", "expected '*' after the coefficient \"0.5 bce\""),
-            ("-1*bce", "expected a loss name at position 0, found '-'"),
-            ("0*bce", "coefficient \"0\" must be a number in (0, 1e6]"),
-            ("bce(pos_weight=0)", "expected a number in (0, 1e6]"),
-            ("dice(smooth)", "dice: expected key=value, found \"smooth\""),
-            ("dice(smooth=1", "dice: missing ')'"),
-            ("bce)", "unexpected ')' at position 3"),
-            ("ce(w_fg=2)", "ce: w_fg applies only with weights=manual"),
+            (
+                "ce(foo=1)",
+                "bad loss spec: ce: unknown parameter \"foo\"; expected one of weights, w_bg, w_fg, scope",
+            ),
+            (
+                "mse(x=1)",
+                "bad loss spec: mse: takes no parameters, got \"x\"",
+            ),
+            (
+                "dice(smooth=1,smooth=2)",
+                "bad loss spec: dice: parameter \"smooth\" is given twice",
+            ),
+            (
+                "bce+",
+                "bad loss spec \"bce+\": expected a loss name at the end",
+            ),
+            (
+                "0.5 bce",
+                "bad loss spec: expected '*' after the coefficient \"0.5 bce\"",
+            ),
+            (
+                "-1*bce",
+                "bad loss spec \"-1*bce\": expected a loss name at position 0, found '-'",
+            ),
+            (
+                "0*bce",
+                "bad loss spec: coefficient \"0\" must be a number in (0, 1e6]",
+            ),
+            (
+                "bce(pos_weight=0)",
+                "bad loss spec: bce: pos_weight=0 is not allowed; expected a number in (0, 1e6]",
+            ),
+            (
+                "dice(smooth)",
+                "bad loss spec: dice: expected key=value, found \"smooth\"",
+            ),
+            (
+                "dice(smooth=1",
+                "bad loss spec \"dice(smooth=1\": dice: missing ')'",
+            ),
+            (
+                "bce)",
+                "bad loss spec \"bce)\": unexpected ')' at position 3; terms are joined with '+'",
+            ),
+            (
+                "ce(w_fg=2)",
+                "bad loss spec: ce: w_fg applies only with weights=manual",
+            ),
             (
                 "wbce(sigma=2)",
-                "wbce: sigma applies only with weights=unet_border",
+                "bad loss spec: wbce: sigma applies only with weights=unet_border",
             ),
             (
                 "ce(weights=manual,scope=image)",
-                "ce: scope applies only with weights=inverse_frequency",
+                "bad loss spec: ce: scope applies only with weights=inverse_frequency or median_frequency",
             ),
         ];
         for (input, expected) in cases {
             let message = parse(input).unwrap_err().0;
-            assert!(message.contains(expected), "{input}: got {message}");
-            assert!(
-                message.starts_with(&format!("bad loss spec \"{input}\"")),
-                "{message}"
-            );
+            assert!(message.starts_with(expected), "{input}: got {message}");
+        }
+    }
+
+    /// Issue 15: a 10,000-character spec was echoed whole, twice when the offending token was most
+    /// of it (a long name, coefficient, key or value), and once more by `segloss run`.
+    #[test]
+    fn long_user_text_is_cut_to_40_characters_and_quoted_once() {
+        let long = |c: &str| c.repeat(10_000);
+        let cases = [
+            // The token is the whole spec: these were echoed twice.
+            (long("x"), format!("unknown loss \"{}…\"", "x".repeat(40))),
+            (
+                long("1"),
+                format!("expected '*' after the coefficient \"{}…\"", "1".repeat(40)),
+            ),
+            (
+                format!("{}*bce", long("9")),
+                format!("coefficient \"{}…\" must be", "9".repeat(40)),
+            ),
+            (
+                format!("dice(smooth={})", long("9")),
+                format!("dice: smooth={}… is not allowed", "9".repeat(40)),
+            ),
+            (
+                format!("dice(per_image={})", long("t")),
+                format!("dice: per_image={}… is not allowed", "t".repeat(40)),
+            ),
+            (
+                format!("dice(classes={})", long("f")),
+                format!("dice: classes={}… is not allowed", "f".repeat(40)),
+            ),
+            (
+                format!("focal(alpha={})", long("5")),
+                format!("focal: alpha={}… is not allowed", "5".repeat(40)),
+            ),
+            (
+                format!("dice({}=1)", long("k")),
+                format!("dice: unknown parameter \"{}…\"", "k".repeat(40)),
+            ),
+            (
+                format!("dice({})", long("k")),
+                format!("dice: expected key=value, found \"{}…\"", "k".repeat(40)),
+            ),
+            (
+                format!("mse({}=1)", long("k")),
+                format!("mse: takes no parameters, got \"{}…\"", "k".repeat(40)),
+            ),
+            (
+                format!("dice({k}=1,{k}=2)", k = long("k")),
+                format!("dice: parameter \"{}…\" is given twice", "k".repeat(40)),
+            ),
+            // Nested combinations: the bad term is named by its token, the spec is not repeated.
+            (
+                format!("{}dice(smooth=-1)", long("0.5*bce+")),
+                "dice: smooth=-1 is not allowed".to_string(),
+            ),
+            (
+                format!("{}0.5*nope", long("bce+")),
+                "unknown loss \"nope\"".to_string(),
+            ),
+            // Structural errors quote the start of the spec.
+            (
+                long("bce+"),
+                format!(
+                    "\"{}…\": expected a loss name at the end",
+                    "bce+".repeat(10)
+                ),
+            ),
+            (
+                format!("bce{}", long(")")),
+                format!("\"bce{}…\": unexpected ')' at position 3", ")".repeat(37)),
+            ),
+            (
+                format!("dice(smooth=1{}", long(" ")),
+                "\": dice: missing ')'".to_string(),
+            ),
+        ];
+        for (input, expected) in &cases {
+            let message = parse(input).unwrap_err().0;
+            assert!(message.len() < 300, "{} bytes: {message}", message.len());
+            assert!(message.contains(expected.as_str()), "got {message}");
+            let quoted = message.matches('…').count();
+            assert!(quoted <= 1, "quoted {quoted} times: {message}");
         }
     }
 }
