@@ -189,3 +189,27 @@ fn catalogue_flag_prints_the_docs_table() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text, segloss::loss::catalogue_markdown());
 }
+
+/// Issue 15: a 10,000-character spec was echoed whole in the message, twice when the bad token
+/// was most of it. Now the message quotes at most 40 characters of it, once.
+#[test]
+fn a_long_bad_spec_is_quoted_once_and_cut() {
+    let long = "x".repeat(10_000);
+    let specs = [
+        long.clone(),
+        format!("dice(smooth={long})"),
+        format!("dice({long}=1)"),
+        format!("0.5*bce+{long}"),
+        format!("bce+{}", "bce+".repeat(2_500)),
+    ];
+    for spec in specs {
+        let out = segloss(&[
+            "loss", "--spec", &spec, "--logits", "l.npy", "--target", "t.npy",
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("bad loss spec"), "{stderr}");
+        assert!(stderr.len() < 300, "{} bytes: {stderr}", stderr.len());
+        assert_eq!(stderr.matches('…').count(), 1, "{stderr}");
+    }
+}

@@ -7,19 +7,18 @@
 
 use super::python_number as num;
 use crate::error::Result;
-use crate::loss::{
-    Bce, CeWeights, ClassWeighting, Dice, DiceClasses, Focal, Gdice, GdiceWeight, Jaccard, Loss,
-    LossContext, LossSpec, Norm, Scope, Tversky, Wbce, WeightMap, class_weights,
-};
+use crate::loss::bce::Bce;
+use crate::loss::ce::{Ce, CeWeights};
+use crate::loss::dice::{Dice, DiceClasses};
+use crate::loss::focal::Focal;
+use crate::loss::gdice::{Gdice, GdiceWeight};
+use crate::loss::jaccard::Jaccard;
+use crate::loss::tversky::{FocalTversky, Tversky};
+use crate::loss::wbce::{Norm, Wbce, WeightMap};
+use crate::loss::{ClassWeighting, Loss, LossContext, LossSpec, Scope, class_weights};
 use crate::nn::Head;
 
-/// Helper functions a term may need, emitted once each after the terms.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Helper {
-    Ratio,
-    ClassWeights,
-}
-
+/// Helper functions the terms may call, each emitted once after the terms if a term calls it.
 const RATIO: &str = r#"def _ratio(num, den):
     # num / den, and 0 where den is 0 (smooth=0 with nothing predicted or present), with a
     # finite gradient on both branches.
@@ -54,15 +53,14 @@ const CLASS_WEIGHTS: &str = r#"def _class_weights(y, per_image, median):
 
 /// The whole snippet: header comment, imports, `loss`, one function per term, helpers.
 pub fn loss_code(spec: &LossSpec, head: Head, ctx: &LossContext) -> Result<String> {
-    let mut helpers = Vec::new();
     let mut terms = Vec::new();
     let mut calls = Vec::new();
     for (i, term) in spec.terms.iter().enumerate() {
         let name = format!("_{}_{}", term.loss.name(), i + 1);
-        let body = term_body(&term.loss, ctx, &mut helpers)?;
+        let (what, body) = term_code(&term.loss, ctx)?;
+        let spec = LossSpec::from(term.loss.clone());
         terms.push(format!(
-            "def {name}(x, y):\n    \"\"\"{}\"\"\"\n{body}",
-            docstring(&term.loss)
+            "\n\ndef {name}(x, y):\n    \"\"\"{spec}: {what}.\"\"\"\n{body}"
         ));
         calls.push(if term.coefficient == 1.0 {
             format!("{name}(x, y)")
@@ -100,93 +98,60 @@ pub fn loss_code(spec: &LossSpec, head: Head, ctx: &LossContext) -> Result<Strin
         },
         calls.join(" + ")
     );
-    for term in terms {
-        out += "\n\n";
-        out += &term;
-    }
-    for (helper, text) in [
-        (Helper::Ratio, RATIO),
-        (Helper::ClassWeights, CLASS_WEIGHTS),
-    ] {
-        if helpers.contains(&helper) {
+    let terms = terms.concat();
+    out += &terms;
+    for (call, helper) in [("_ratio(", RATIO), ("_class_weights(", CLASS_WEIGHTS)] {
+        if terms.contains(call) {
             out += "\n\n";
-            out += text;
+            out += helper;
         }
     }
     Ok(out)
 }
 
-fn docstring(loss: &Loss) -> String {
-    let what = match loss {
-        Loss::Bce(_) => {
-            "torch binary_cross_entropy_with_logits(pos_weight), Keras label smoothing; mean over the batch's pixels"
-        }
-        Loss::Wbce(_) => "BCE under a class weight map; sum(w * bce) / N or / sum(w)",
-        Loss::Ce(_) => "torch cross_entropy(weight=[w_bg, w_fg]) on [bg, fg]; weighted mean",
-        Loss::Dice(_) => {
-            "MONAI DiceLoss(sigmoid=True); mean over images (or the batch) and classes"
-        }
-        Loss::Gdice(_) => "MONAI GeneralizedDiceLoss(softmax=True) on [bg, fg]; mean over images",
-        Loss::Jaccard(_) => {
-            "MONAI DiceLoss(sigmoid=True, jaccard=True); mean over images (or the batch)"
-        }
-        Loss::Tversky(_) | Loss::FocalTversky(_) => {
-            "MONAI TverskyLoss(sigmoid=True), (1 - T)**gamma per image (or batch); mean"
-        }
-        Loss::Focal(_) => "MONAI sigmoid_focal_loss in log space; mean over the batch's pixels",
-        Loss::Lovasz(_) => "Berman's lovasz_hinge; mean over images (or the batch). Hard labels",
-        Loss::Mse => "mean((sigmoid(x) - y)**2) over the batch's pixels",
-    };
-    format!("{}: {what}.", LossSpec::from(loss.clone()))
-}
-
-fn term_body(loss: &Loss, ctx: &LossContext, helpers: &mut Vec<Helper>) -> Result<String> {
-    let mut need = |h: Helper| {
-        if !helpers.contains(&h) {
-            helpers.push(h);
-        }
-    };
+/// One term's body, and what its docstring says it follows.
+fn term_code(loss: &Loss, ctx: &LossContext) -> Result<(&'static str, String)> {
     Ok(match loss {
-        Loss::Bce(p) => bce(p),
-        Loss::Wbce(p) => {
-            if p.weights == WeightMap::UnetBorder {
-                return Ok(UNET_BORDER.to_string());
-            }
-            let WeightMap::Class(kind) = p.weights else {
-                unreachable!("unet_border returned above")
-            };
-            let weights = class_weight_lines(kind, p.scope, ctx, "wbce", &mut need)?;
-            wbce(p, &weights)
-        }
-        Loss::Ce(p) => {
-            let weights = match p.weights {
-                CeWeights::None => "    w_bg, w_fg = 1.0, 1.0\n".to_string(),
-                CeWeights::Manual([bg, fg]) => {
-                    format!("    w_bg, w_fg = {}, {}\n", num(bg), num(fg))
-                }
-                CeWeights::Class(kind) => class_weight_lines(kind, p.scope, ctx, "ce", &mut need)?,
-            };
-            ce(&weights)
-        }
-        Loss::Dice(p) => {
-            need(Helper::Ratio);
-            dice(p)
-        }
-        Loss::Jaccard(p) => {
-            need(Helper::Ratio);
-            jaccard(p)
-        }
-        Loss::Tversky(p) | Loss::FocalTversky(p) => {
-            need(Helper::Ratio);
-            tversky(p)
-        }
-        Loss::Gdice(p) => {
-            need(Helper::Ratio);
-            gdice(p)
-        }
-        Loss::Focal(p) => focal(p),
-        Loss::Lovasz(p) => lovasz(p.per_image),
-        Loss::Mse => "    return ops.mean(ops.square(ops.sigmoid(x) - y))\n".to_string(),
+        Loss::Bce(p) => (
+            "torch binary_cross_entropy_with_logits(pos_weight), Keras label smoothing; mean over the batch's pixels",
+            bce(p),
+        ),
+        Loss::Wbce(p) => (
+            "BCE under a class weight map; sum(w * bce) / N or / sum(w)",
+            wbce(p, ctx)?,
+        ),
+        Loss::Ce(p) => (
+            "torch cross_entropy(weight=[w_bg, w_fg]) on [bg, fg]; weighted mean",
+            ce(p, ctx)?,
+        ),
+        Loss::Dice(p) => (
+            "MONAI DiceLoss(sigmoid=True); mean over images (or the batch) and classes",
+            dice(p),
+        ),
+        Loss::Gdice(p) => (
+            "MONAI GeneralizedDiceLoss(softmax=True) on [bg, fg]; mean over images",
+            gdice(p),
+        ),
+        Loss::Jaccard(p) => (
+            "MONAI DiceLoss(sigmoid=True, jaccard=True); mean over images (or the batch)",
+            jaccard(p),
+        ),
+        Loss::Tversky(p) | Loss::FocalTversky(FocalTversky(p)) => (
+            "MONAI TverskyLoss(sigmoid=True), (1 - T)**gamma per image (or batch); mean",
+            tversky(p),
+        ),
+        Loss::Focal(p) => (
+            "MONAI sigmoid_focal_loss in log space; mean over the batch's pixels",
+            focal(p),
+        ),
+        Loss::Lovasz(p) => (
+            "Berman's lovasz_hinge; mean over images (or the batch). Hard labels",
+            lovasz(p.per_image),
+        ),
+        Loss::Mse(_) => (
+            "mean((sigmoid(x) - y)**2) over the batch's pixels",
+            "    return ops.mean(ops.square(ops.sigmoid(x) - y))\n".to_string(),
+        ),
     })
 }
 
@@ -203,7 +168,6 @@ fn class_weight_lines(
     scope: Scope,
     ctx: &LossContext,
     loss: &str,
-    need: &mut impl FnMut(Helper),
 ) -> Result<String> {
     let median = kind == ClassWeighting::MedianFrequency;
     let name = if median {
@@ -228,7 +192,6 @@ fn class_weight_lines(
             )
         }
         Scope::Image | Scope::Batch => {
-            need(Helper::ClassWeights);
             let per_image = if scope == Scope::Image {
                 "True"
             } else {
@@ -259,20 +222,30 @@ fn bce(p: &Bce) -> String {
     out
 }
 
-fn wbce(p: &Wbce, weights: &str) -> String {
+fn wbce(p: &Wbce, ctx: &LossContext) -> Result<String> {
+    let kind = match p.weights {
+        WeightMap::UnetBorder => return Ok(UNET_BORDER.to_string()),
+        WeightMap::Class(kind) => kind,
+    };
+    let weights = class_weight_lines(kind, p.scope, ctx, "wbce")?;
     let denominator = match p.norm {
         Norm::Mean => "ops.cast(ops.size(x), x.dtype)",
         Norm::WeightedMean => "ops.sum(w)",
     };
-    format!(
+    Ok(format!(
         "{weights}    w = w_fg * y + w_bg * (1.0 - y)\n    bce = (1.0 - y) * x + ops.softplus(-x)\n    return ops.sum(w * bce) / {denominator}\n"
-    )
+    ))
 }
 
-fn ce(weights: &str) -> String {
-    format!(
+fn ce(p: &Ce, ctx: &LossContext) -> Result<String> {
+    let weights = match p.weights {
+        CeWeights::None => "    w_bg, w_fg = 1.0, 1.0\n".to_string(),
+        CeWeights::Manual([bg, fg]) => format!("    w_bg, w_fg = {}, {}\n", num(bg), num(fg)),
+        CeWeights::Class(kind) => class_weight_lines(kind, p.scope, ctx, "ce")?,
+    };
+    Ok(format!(
         "{weights}    value = w_fg * y * ops.softplus(-x) + w_bg * (1.0 - y) * ops.softplus(x)\n    return ops.sum(value) / ops.sum(w_fg * y + w_bg * (1.0 - y))\n"
-    )
+    ))
 }
 
 fn axis(per_image: bool) -> &'static str {

@@ -56,7 +56,7 @@ const SCOPE: ParamInfo = param(
     "where class frequencies are counted; dataset needs statistics from the whole training set",
 );
 
-/// Every loss the spec grammar accepts, in the order of `spec::LOSS_NAMES`.
+/// Every loss the spec grammar accepts, in the order of `LOSS_NAMES`.
 pub fn catalogue() -> &'static [LossInfo] {
     &CATALOGUE
 }

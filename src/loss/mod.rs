@@ -1,4 +1,4 @@
-//! Loss specs (parse/format) and dispatch to one file per loss family.
+//! Loss specs and their evaluation, one file per loss family.
 //!
 //! Every loss sees one binary view of the batch: a logit x per pixel and a target y in [0, 1].
 //! - Sigmoid head, logits (N, H, W, 1): x = l, and dlogits = dx.
@@ -9,51 +9,139 @@
 //!
 //! Values and gradients are computed in f64 with libm and a fixed summation order; dlogits is
 //! returned as f32.
+//!
+//! Layers, top down: this file (the public face and the dispatch), `grammar.rs` (parsing and
+//! printing specs), one file per family, then what families share: `params.rs` (reading
+//! `key=value`), `overlap.rs` (region losses), `weights.rs` (class weights, border map),
+//! `math.rs`, `binary.rs` (the binary view).
+//!
+//! A family's file holds its config (struct, defaults, validation, canonical parameters) beside
+//! its forward and backward, as an implementation of `Family`. Adding one takes that file, its
+//! `pub mod` line and its `families!` line below, its entry in catalogue.rs and its arm in
+//! src/keras/loss.rs; tests then ask for its reference fixture (tests/fixtures/losses/, from
+//! scripts/loss_fixtures.py) and for docs/losses.md to show the new catalogue.
 
+mod binary;
 mod catalogue;
 pub mod explore;
-mod focal;
-mod lovasz;
-mod mse;
-mod pixelwise;
-mod region;
-mod spec;
+mod grammar;
+mod math;
+mod overlap;
+mod params;
 pub mod weights;
 
+pub mod bce;
+pub mod ce;
+pub mod dice;
+pub mod focal;
+pub mod gdice;
+pub mod jaccard;
+pub mod lovasz;
+pub mod mse;
+pub mod tversky;
+pub mod wbce;
+
 pub use catalogue::{LossInfo, ParamInfo, catalogue, catalogue_markdown};
-pub use spec::*;
-pub use weights::{ClassStats, class_weights};
+pub(crate) use math::sigmoid;
+pub use params::number;
+pub use weights::{ClassStats, ClassWeighting, LossContext, Scope, class_weights};
 
 use crate::error::Result;
-use crate::tensor::{Tensor, TensorView, check_shape, format_shape};
-use ndarray::ArrayView2;
+use crate::tensor::{Tensor, TensorView};
+use binary::{Batch, BinaryView, TermOutput};
+use params::Params;
 
-/// Dataset-level class statistics for `scope=dataset` weights; `Default` holds none.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LossContext {
-    pub stats: Option<ClassStats>,
+/// A weighted sum of loss terms, evaluated in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossSpec {
+    pub terms: Vec<Term>,
 }
 
-impl LossContext {
-    /// Counts class pixels over every mask (H, W) of a dataset. Values are clamped to [0, 1];
-    /// NaN counts as background.
-    pub fn from_masks<'a>(masks: impl IntoIterator<Item = ArrayView2<'a, f32>>) -> Self {
-        let mut stats = ClassStats::default();
-        for mask in masks {
-            let y: Vec<f64> = mask
-                .iter()
-                .map(|&v| {
-                    if v.is_nan() {
-                        0.0
-                    } else {
-                        v.clamp(0.0, 1.0) as f64
-                    }
-                })
-                .collect();
-            stats.add_image(&y);
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub coefficient: f64,
+    pub loss: Loss,
+}
+
+impl From<Loss> for LossSpec {
+    fn from(loss: Loss) -> LossSpec {
+        LossSpec {
+            terms: vec![Term {
+                coefficient: 1.0,
+                loss,
+            }],
         }
-        LossContext { stats: Some(stats) }
     }
+}
+
+/// What a loss family provides: its name and parameters in spec strings, and its value with
+/// d/dx on the binary view.
+pub(crate) trait Family: Sized {
+    const NAME: &'static str;
+    /// Reads the parameters, a default for each one absent, validating every value.
+    fn read(params: &mut Params) -> Result<Self>;
+    /// Every parameter as (key, canonical value), defaults included; `Display` prints those that
+    /// differ from the defaults.
+    fn pairs(&self) -> Vec<(&'static str, String)>;
+    fn evaluate(&self, batch: &Batch, ctx: &LossContext) -> Result<TermOutput>;
+}
+
+/// Declares the [`Loss`] enum, [`LOSS_NAMES`] and the dispatch to each family from one line per
+/// family, `Variant(Config)`, in catalogue order.
+macro_rules! families {
+    ($($variant:ident($config:ty)),+ $(,)?) => {
+        /// One loss with its parameters, spelled as in the spec string.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Loss {
+            $($variant($config),)+
+        }
+
+        /// Every loss name the grammar accepts, in catalogue order.
+        pub const LOSS_NAMES: [&str; [$(stringify!($variant)),+].len()] =
+            [$(<$config as Family>::NAME),+];
+
+        impl Loss {
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Loss::$variant(_) => <$config as Family>::NAME,)+
+                }
+            }
+
+            /// The family `name`'s config read from `params`; `None` if no family has that name.
+            fn read_family(name: &str, params: &mut Params) -> Option<Result<Loss>> {
+                $(if name == <$config as Family>::NAME {
+                    return Some(<$config as Family>::read(params).map(Loss::$variant));
+                })+
+                None
+            }
+
+            pub(crate) fn pairs(&self) -> Vec<(&'static str, String)> {
+                match self {
+                    $(Loss::$variant(config) => config.pairs(),)+
+                }
+            }
+
+            fn evaluate(&self, batch: &Batch, ctx: &LossContext) -> Result<TermOutput> {
+                match self {
+                    $(Loss::$variant(config) => config.evaluate(batch, ctx),)+
+                }
+            }
+        }
+    };
+}
+
+families! {
+    Bce(bce::Bce),
+    Wbce(wbce::Wbce),
+    Ce(ce::Ce),
+    Dice(dice::Dice),
+    Gdice(gdice::Gdice),
+    Jaccard(jaccard::Jaccard),
+    Tversky(tversky::Tversky),
+    FocalTversky(tversky::FocalTversky),
+    Focal(focal::Focal),
+    Lovasz(lovasz::Lovasz),
+    Mse(mse::Mse),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,99 +161,13 @@ pub fn evaluate(
     target: TensorView,
     ctx: &LossContext,
 ) -> Result<LossOutput> {
-    let shape = logits.shape();
-    let channels = shape.get(3).copied().unwrap_or(0);
-    if shape.len() != 4 || !(1..=2).contains(&channels) {
-        crate::bail!(
-            "logits has shape {}, expected (N, H, W, 1) for a sigmoid head or (N, H, W, 2) for a softmax head [bg, fg]",
-            format_shape(shape)
-        );
-    }
-    let (n, h, w) = (shape[0], shape[1], shape[2]);
-    check_shape(
-        "target",
-        target.shape(),
-        [Some(n), Some(h), Some(w), Some(1)],
-    )?;
-    if n * h * w == 0 {
-        crate::bail!("logits has shape {}: no pixels", format_shape(shape));
-    }
-    if let Some((index, v)) = logits.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        crate::bail!("logits has a non-finite value {v} at {index:?}");
-    }
-    if let Some((index, v)) = target
-        .indexed_iter()
-        .find(|(_, v)| !(0.0..=1.0).contains(*v))
-    {
-        crate::bail!("target has value {v} at {index:?}, expected values in [0, 1]");
-    }
-
-    // x: (N·H·W), image-major like the NHWC tensors.
-    let x: Vec<f64> = logits
-        .outer_iter()
-        .flat_map(|image| {
-            image
-                .rows()
-                .into_iter()
-                .map(|l| match channels {
-                    1 => l[0] as f64,
-                    _ => l[1] as f64 - l[0] as f64,
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let y: Vec<f64> = target.iter().map(|&v| v as f64).collect();
-    let batch = Batch {
-        x: &x,
-        y: &y,
-        images: n,
-        height: h,
-        width: w,
-    };
-    let out = evaluate_binary(spec, &batch, ctx)?;
-
-    let mut dlogits = Tensor::zeros((n, h, w, channels));
-    for (pixel, &dx) in dlogits.rows_mut().into_iter().zip(&out.dx) {
-        let mut pixel = pixel;
-        match channels {
-            1 => pixel[0] = dx as f32,
-            _ => {
-                pixel[0] = -dx as f32;
-                pixel[1] = dx as f32;
-            }
-        }
-    }
+    let view = BinaryView::new(logits, target)?;
+    let out = evaluate_binary(spec, &view.batch(), ctx)?;
     Ok(LossOutput {
         value: out.value,
-        dlogits,
+        dlogits: view.dlogits(&out.dx),
         class_weights: out.class_weights,
     })
-}
-
-/// The binary view of a batch: logits x and targets y, (N·H·W) each, image-major.
-pub(crate) struct Batch<'a> {
-    pub x: &'a [f64],
-    pub y: &'a [f64],
-    pub images: usize,
-    pub height: usize,
-    pub width: usize,
-}
-
-impl Batch<'_> {
-    pub fn pixels_per_image(&self) -> usize {
-        self.height * self.width
-    }
-
-    pub fn len(&self) -> usize {
-        self.x.len()
-    }
-}
-
-/// A value and its gradient dx (N·H·W) with respect to the binary logits.
-pub(crate) struct TermOutput {
-    pub value: f64,
-    pub dx: Vec<f64>,
-    pub class_weights: Option<[f64; 2]>,
 }
 
 /// The weighted sum of the spec's terms, in order.
@@ -180,18 +182,7 @@ pub(crate) fn evaluate_binary(
         class_weights: None,
     };
     for term in &spec.terms {
-        let out = match &term.loss {
-            Loss::Bce(p) => pixelwise::bce(p, batch),
-            Loss::Wbce(p) => pixelwise::wbce(p, batch, ctx)?,
-            Loss::Ce(p) => pixelwise::ce(p, batch, ctx)?,
-            Loss::Dice(p) => region::dice(p, batch),
-            Loss::Gdice(p) => region::gdice(p, batch),
-            Loss::Jaccard(p) => region::jaccard(p, batch),
-            Loss::Tversky(p) | Loss::FocalTversky(p) => region::tversky(p, batch),
-            Loss::Focal(p) => focal::focal(p, batch),
-            Loss::Lovasz(p) => lovasz::lovasz(p, batch),
-            Loss::Mse => mse::mse(batch),
-        };
+        let out = term.loss.evaluate(batch, ctx)?;
         total.value += term.coefficient * out.value;
         for (sum, d) in total.dx.iter_mut().zip(&out.dx) {
             *sum += term.coefficient * d;
@@ -199,39 +190,6 @@ pub(crate) fn evaluate_binary(
         total.class_weights = total.class_weights.or(out.class_weights);
     }
     Ok(total)
-}
-
-/// σ(x) without overflow for either sign.
-pub(crate) fn sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + libm::exp(-x))
-    } else {
-        let e = libm::exp(x);
-        e / (1.0 + e)
-    }
-}
-
-/// log(1 + eˣ) = max(x, 0) + log1p(e^−|x|), exact for large |x|.
-pub(crate) fn softplus(x: f64) -> f64 {
-    x.max(0.0) + libm::log1p(libm::exp(-x.abs()))
-}
-
-/// σ'(x) = σ(x)·σ(−x), accurate in both tails (unlike σ(1 − σ)).
-pub(crate) fn dsigmoid(x: f64) -> f64 {
-    sigmoid(x) * sigmoid(-x)
-}
-
-/// Reduction units for region losses: one per image, or the whole batch as one.
-pub(crate) fn units(batch: &Batch, per_image: bool) -> Vec<std::ops::Range<usize>> {
-    if per_image {
-        let hw = batch.pixels_per_image();
-        (0..batch.images).map(|i| i * hw..(i + 1) * hw).collect()
-    } else {
-        vec![std::ops::Range {
-            start: 0,
-            end: batch.len(),
-        }]
-    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,60 @@
 //! Class weights from data (inverse / median frequency) and U-Net's border weight map.
 //! One function, `class_weights`, computes the numbers the losses use and the page shows.
 
-use super::spec::{ClassWeighting, Scope};
-use super::{Batch, LossContext};
+use super::binary::Batch;
 use crate::error::Result;
+use ndarray::ArrayView2;
+
+/// Where class frequencies are counted: each image alone, the whole batch, or the dataset
+/// (`LossContext::from_masks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Image,
+    Batch,
+    Dataset,
+}
+
+/// `scope=` in spec strings.
+pub(crate) const SCOPES: [(&str, Scope); 3] = [
+    ("image", Scope::Image),
+    ("batch", Scope::Batch),
+    ("dataset", Scope::Dataset),
+];
+
+/// Class weights derived from class frequencies (see `class_weights`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassWeighting {
+    InverseFrequency,
+    MedianFrequency,
+}
+
+/// Dataset-level class statistics for `scope=dataset` weights; `Default` holds none.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LossContext {
+    pub stats: Option<ClassStats>,
+}
+
+impl LossContext {
+    /// Counts class pixels over every mask (H, W) of a dataset. Values are clamped to [0, 1];
+    /// NaN counts as background.
+    pub fn from_masks<'a>(masks: impl IntoIterator<Item = ArrayView2<'a, f32>>) -> Self {
+        let mut stats = ClassStats::default();
+        for mask in masks {
+            let y: Vec<f64> = mask
+                .iter()
+                .map(|&v| {
+                    if v.is_nan() {
+                        0.0
+                    } else {
+                        v.clamp(0.0, 1.0) as f64
+                    }
+                })
+                .collect();
+            stats.add_image(&y);
+        }
+        LossContext { stats: Some(stats) }
+    }
+}
 
 /// Soft pixel counts per class [bg, fg] (Σ(1−y), Σy), and for each class the pixel total of
 /// the images in which it occurs (the denominator of SegNet's median frequency balancing).
