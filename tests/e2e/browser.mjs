@@ -68,10 +68,16 @@ export async function trainToEnd(page, timeout = 180_000) {
     .every((status) => status.textContent.includes('· ready')));
   await page.click('#train');
   await page.waitForSelector('body[data-finished="true"]', { timeout });
-  await page.waitForTimeout(300);
+  // The redraw that marks the page finished renders the summary first (redraw.js): it shows the end.
   return page.$$eval('#summary tbody tr', (rows) => rows.map((row) => Object.fromEntries(
     [...row.querySelectorAll('[data-key]')].map((cell) => [cell.dataset.key, cell.textContent]),
   )).sort((a, b) => a.spec.localeCompare(b.spec)));
+}
+
+/** Resolves after the page has drawn its next frames: what was scheduled before (a resize, a stroke's
+ *  redraw) has been drawn then. */
+export function nextFrames(page) {
+  return page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
 /** Replaces the experiment's losses by `specs` through the page's controls. */

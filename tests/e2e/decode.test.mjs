@@ -24,7 +24,7 @@ test('decodes a 40-megapixel JPEG to the longest side and refuses bad files with
     };
     const outcome = async (name, bytes) => {
       try {
-        const { width, height, originalWidth, originalHeight, rgba } = await decodeImageFile(new File([bytes], name), 256);
+        const { width, height, originalWidth, originalHeight, rgba } = await decodeImageFile(new File([bytes], name), { maxSide: 256, maxPixels: 120_000_000 });
         return { width, height, originalWidth, originalHeight, bytes: rgba.length };
       } catch (error) {
         return { message: error.message };

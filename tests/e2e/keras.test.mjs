@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openBrowser, openPage, setLosses } from './browser.mjs';
+import { openBrowser, openPage, setLosses, nextFrames } from './browser.mjs';
 
 // Built by scripts/test.sh; its Keras export is what scripts/keras_verify.sh checks in Keras.
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
@@ -24,8 +24,8 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   const { page, errors } = await openPage(browser.context, browser.url);
   await page.selectOption('#scene', 'blobs');
   await setLosses(page, ['0.5*bce+0.5*dice', 'wbce(scope=dataset)']);
-  await page.fill('#steps', '20');
-  await page.press('#steps', 'Tab');
+  await page.fill('#setting-steps', '20');
+  await page.press('#setting-steps', 'Tab');
   await page.waitForFunction(() => document.querySelector('.run-status')?.textContent.includes('/20'));
 
   assert.equal(await page.inputValue('#keras-run'), '0', 'the first run is selected');
@@ -76,7 +76,7 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   assert.ok(metrics.includes('1,0.5*bce+0.5*dice,heldout,'), metrics);
 
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.waitForTimeout(200);
+  await nextFrames(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 375 px`);
   assert.deepEqual(errors, []);

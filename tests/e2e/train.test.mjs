@@ -2,38 +2,47 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { openBrowser, openPage, setLosses } from './browser.mjs';
+import { openBrowser, openPage, setLosses, nextFrames } from './browser.mjs';
+import { recordResponsiveness, startRecording, stopRecording, describe } from './responsiveness.mjs';
 
 const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
 let browser;
 before(async () => {
   browser = await openBrowser();
   await mkdir(SHOTS, { recursive: true });
-  // Records every main-thread task over 50 ms from the first moment of the page.
-  await browser.context.addInitScript(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.longTasks.push(Math.round(entry.duration));
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await recordResponsiveness(browser.context);
 });
 after(async () => { await browser.close(); });
 
-test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, masks differ, no long tasks', async () => {
+// The budget a laptop user would feel, made fair to a busy two-core machine. A task's wall time is
+// its CPU time plus the time the OS gave the cores to other processes (the run workers, other
+// builds): on this machine at load 13 the page showed 82 long tasks (up to 136 ms of wall time) that
+// each used under 10 ms of CPU; the page of the previous commit showed as many. Wall time measures the
+// machine; the thread's CPU time measures the page. So the budget is on CPU time, as a laptop with idle
+// cores would turn it into wall time: no main-thread task over 50 ms (a long task, felt as a stutter),
+// and at most 3 a minute over 16 ms (a frame at 60 Hz: a stall now and then, never every redraw, which
+// runs ten times a second). Wall-clock long tasks and frames are printed, not asserted.
+const MAX_TASK_CPU_MS = 50;
+const FRAME_MS = 16;
+const SLOW_PER_MINUTE = 3;
+
+test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, masks differ, the page stays responsive', async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
   await page.selectOption('#scene', 'blobs');
   await setLosses(page, ['bce', 'dice', 'focal']);
   assert.deepEqual(await page.$$eval('#loss-list code', (codes) => codes.map((c) => c.textContent)), ['bce', 'dice', 'focal']);
-  await page.fill('#steps', '300');
-  await page.press('#steps', 'Tab');
-  await page.waitForFunction(() => document.querySelectorAll('.run-column').length === 3
-    && document.querySelector('.run-status')?.textContent.includes('/300'));
+  await page.fill('#setting-steps', '300');
+  await page.press('#setting-steps', 'Tab');
+  await page.waitForFunction(() => [...document.querySelectorAll('.run-status')]
+    .every((status) => status.textContent.endsWith('/300 · ready')));
+  assert.equal(await page.$$eval('.run-column', (columns) => columns.length), 3);
   // Long tasks while training count; those of loading the page and the scene do not.
-  await page.evaluate(() => { window.longTasks.length = 0; });
+  const recording = await startRecording(browser.context, page);
   await page.click('#train');
   await page.waitForSelector('body[data-training="true"]');
   await page.waitForSelector('body[data-finished="true"]', { timeout: 240_000 });
-  await page.waitForTimeout(500); // let the last frame draw
+  const measured = await stopRecording(recording);
+  console.log(`responsiveness while training:\n  ${describe(measured)}`);
 
   const rows = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => ({
     spec: tr.querySelector('[data-key="spec"]').textContent,
@@ -48,6 +57,8 @@ test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, mas
   const best = Math.max(...rows.map((r) => r.dice));
   assert.ok(best >= 0.8, `best held-out Dice ${best}`);
 
+  // Each column shows its run's last snapshot (drawn in the redraw that marked the page finished).
+  assert.deepEqual(await page.$$eval('.run-column', (columns) => columns.map((c) => c.dataset.drawnStep)), ['300', '300', '300']);
   const masks = await page.$$eval('.run-column canvas[data-kind="mask"]', (canvases) => canvases.map((c) => {
     const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
     let hash = 0;
@@ -56,13 +67,17 @@ test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, mas
   }));
   assert.equal(new Set(masks).size, 3, 'each loss draws its own mask');
 
-  const longTasks = await page.evaluate(() => window.longTasks);
-  assert.deepEqual(longTasks, [], `main-thread tasks over 50 ms: ${longTasks.join(', ')} ms`);
+  assert.ok(measured.frames.count > 0 && measured.tasksTraced > 100, 'the recorders saw the page');
+  assert.equal(measured.tasksWithCpu, measured.tasksTraced, 'every traced task has its CPU time');
+  assert.ok(measured.cpu.max <= MAX_TASK_CPU_MS, `a main-thread task used ${Math.round(measured.cpu.max)} ms of CPU`);
+  const slow = measured.cpuOver(FRAME_MS);
+  const allowed = Math.max(SLOW_PER_MINUTE, Math.ceil((SLOW_PER_MINUTE * measured.seconds) / 60));
+  assert.ok(slow <= allowed, `${slow} main-thread tasks used over ${FRAME_MS} ms of CPU in ${measured.seconds.toFixed(0)} s`);
   assert.deepEqual(errors, []);
 
   await page.screenshot({ path: `${SHOTS}/page-1440.png`, fullPage: true });
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.waitForTimeout(300);
+  await nextFrames(page);
   await page.screenshot({ path: `${SHOTS}/page-375.png`, fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 375 px`);
@@ -71,8 +86,8 @@ test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, mas
 
 test('keyboard: T trains, P pauses, R resets', async () => {
   const { page } = await openPage(browser.context, browser.url);
-  await page.fill('#steps', '2000');
-  await page.press('#steps', 'Tab');
+  await page.fill('#setting-steps', '2000');
+  await page.press('#setting-steps', 'Tab');
   await page.waitForFunction(() => [...document.querySelectorAll('.run-status')]
     .every((status) => status.textContent.endsWith('/2000 · ready')));
   await page.keyboard.press('t');
@@ -88,11 +103,11 @@ test('keyboard: T trains, P pauses, R resets', async () => {
 
 test('a diverging run stops with its reason while the others finish', async () => {
   const { page } = await openPage(browser.context, browser.url);
-  await page.selectOption('#optimizer', 'sgd');
-  await page.fill('#lr', '10');
-  await page.press('#lr', 'Tab');
-  await page.fill('#steps', '60');
-  await page.press('#steps', 'Tab');
+  await page.selectOption('#setting-opt', 'sgd');
+  await page.fill('#setting-lr', '10');
+  await page.press('#setting-lr', 'Tab');
+  await page.fill('#setting-steps', '60');
+  await page.press('#setting-steps', 'Tab');
   await page.click('#train');
   await page.waitForSelector('body[data-finished="true"]', { timeout: 120_000 });
   const statuses = await page.$$eval('.run-status', (s) => s.map((e) => e.textContent));
@@ -105,8 +120,8 @@ test('an invalid loss spec is refused with a message and the runs stay', async (
   const before = await page.$$eval('#loss-list code', (c) => c.length);
   await page.fill('#loss-spec', 'focal(gamma=banana)');
   await page.click('#add-loss');
-  await page.waitForFunction(() => document.querySelector('#settings-error').textContent.length > 0);
-  assert.match(await page.textContent('#settings-error'), /gamma/);
+  await page.waitForFunction(() => document.querySelector('#loss-error').textContent.length > 0);
+  assert.match(await page.textContent('#loss-error'), /gamma/);
   assert.equal(await page.$$eval('#loss-list code', (c) => c.length), before);
   await page.close();
 });

@@ -1,8 +1,7 @@
 // Live curves drawn by uPlot: training loss (smoothed, each run divided by its first value, since losses
 // live on different scales) and held-out Dice, all runs on one chart each, x = step.
 import uPlot from '../vendor/uPlot.esm.js';
-
-const PALETTE = ['#2962ff', '#e53935', '#43a047', '#fb8c00', '#8e24aa', '#00897b'];
+import { runColour } from './canvas.js';
 
 // Each step's loss is of one random batch, so the raw curve is mostly noise: an exponential moving
 // average (weight SMOOTHING on the past, bias-corrected like TensorBoard's) shows the trend.
@@ -18,8 +17,6 @@ function smoothed(values) {
     return average / weight;
   });
 }
-
-export const runColour = (index) => PALETTE[index % PALETTE.length];
 
 export class Charts {
   constructor(lossBox, diceBox) {

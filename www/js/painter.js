@@ -1,6 +1,6 @@
 // The mask painter: brush, eraser and fill on top of the image, adjustable size, undo/redo, and a
 // fresh start from the Otsu threshold. Works on a copy; Done hands the copy back, Cancel drops it.
-import { drawOverlay } from './uploads.js';
+import { drawOverlay } from './canvas.js';
 
 const $ = (id) => document.getElementById(id);
 const HISTORY = 50;
@@ -41,6 +41,7 @@ export class Painter {
     this.redoStack = [];
     $('painter-title').textContent = `Mask of ${item.name}`;
     const longest = Math.max(item.width, item.height);
+    $('painter-size').min = '1';
     $('painter-size').max = String(Math.max(8, Math.round(longest / 4)));
     $('painter-size').value = String(Math.max(1, Math.round(longest / 40)));
     this.showSize();
