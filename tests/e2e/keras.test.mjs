@@ -1,19 +1,24 @@
 // The Keras panel: after a short run the page shows the loss and model code of the selected run, and
 // downloads its weights (.npz in Keras layout), predicted masks (.png) and curves / metrics (.csv).
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openBrowser, openPage, setLosses, nextFrames } from './browser.mjs';
+import { after, before, test } from 'node:test';
+import { nextFrames, openBrowser, openPage, setLosses } from './browser.mjs';
 
 // Built by scripts/test.sh; its Keras export is what scripts/keras_verify.sh checks in Keras.
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 
 async function downloaded(page, button) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
@@ -35,7 +40,10 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   assert.ok(loss.includes('y_true: (batch, H, W, 1)'), loss);
   const model = await page.textContent('#keras-model');
   assert.equal((model.match(/layers\.Conv2D\(/g) ?? []).length, 3, model);
-  assert.ok(model.includes('layers.Conv2D(32, 3, padding="same", dilation_rate=1, activation="relu", name="conv1")'), model);
+  assert.ok(
+    model.includes('layers.Conv2D(32, 3, padding="same", dilation_rate=1, activation="relu", name="conv1")'),
+    model,
+  );
   assert.ok(model.includes('model.compile(optimizer=keras.optimizers.Adam('), model);
   assert.equal(await page.isDisabled('#keras-weights'), true, 'nothing to download before training');
 

@@ -1,11 +1,16 @@
 // The page as a user first sees it: the engine loads, the footer names the kernel, the demo is drawn.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { openBrowser, openPage, canvasStats } from './browser.mjs';
+import { after, before, test } from 'node:test';
+import { canvasStats, openBrowser, openPage } from './browser.mjs';
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 
 test('loads the simd128 engine and says so in the footer', async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
@@ -44,7 +49,7 @@ test('changing scene and seed redraws the image', async () => {
   await page.close();
 });
 
-test('a bad seed gets the engine\'s message: refused and the scene stays, or clamped and said so', async () => {
+test("a bad seed gets the engine's message: refused and the scene stays, or clamped and said so", async () => {
   const { page } = await openPage(browser.context, browser.url);
   const before = await canvasStats(page, '#image-canvas');
   await page.fill('#seed', '1.5');

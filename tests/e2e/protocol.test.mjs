@@ -1,12 +1,17 @@
 // The worker protocol (www/js/runs.js ↔ worker.js), driven in the page: a request that fails gets its
 // own error reply and leaves its run as it was; the run still trains and answers the next request.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import { openBrowser, openPage } from './browser.mjs';
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 
 test('a failed export is an error of that request, not of the run', async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
@@ -25,8 +30,14 @@ test('a failed export is an error of that request, not of the run', async () => 
         }
       }
     });
-    pool.start({ query: 'v=1&demo=blobs&losses=bce&steps=4', specs: ['bce'], total: 4, evalEvery: 20,
-      view: { split: 'train', index: 0 }, threshold: 0.5 });
+    pool.start({
+      query: 'v=1&demo=blobs&losses=bce&steps=4',
+      specs: ['bce'],
+      total: 4,
+      evalEvery: 20,
+      view: { split: 'train', index: 0 },
+      threshold: 0.5,
+    });
     const [run] = pool.runs;
     await until(() => run.status === 'ready');
     let refused = '';
@@ -40,7 +51,14 @@ test('a failed export is an error of that request, not of the run', async () => 
     await until(() => run.snapshot?.step === 2);
     const weights = await pool.exportWeights(run);
     pool.stop();
-    return { refused, statusAfter, status: run.status, step: run.step, bytes: weights.npz.byteLength, weightsStep: weights.step };
+    return {
+      refused,
+      statusAfter,
+      status: run.status,
+      step: run.step,
+      bytes: weights.npz.byteLength,
+      weightsStep: weights.step,
+    };
   });
   assert.match(outcome.refused, /^train image \d+ does not exist/);
   assert.equal(outcome.statusAfter, 'ready', 'the run is not marked failed');

@@ -45,7 +45,8 @@ export async function startRecording(context, page) {
   return { cdp, events, page };
 }
 
-const quantile = (sorted, q) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+const quantile = (sorted, q) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const distribution = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return { count: sorted.length, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), max: sorted.at(-1) ?? 0 };
@@ -69,7 +70,9 @@ export async function stopRecording({ cdp, events, page }) {
       .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain')
       .map((e) => `${e.pid}:${e.tid}`),
   );
-  const traced = events.filter((e) => e.ph === 'X' && e.name.endsWith('RunTask') && mainThreads.has(`${e.pid}:${e.tid}`));
+  const traced = events.filter(
+    (e) => e.ph === 'X' && e.name.endsWith('RunTask') && mainThreads.has(`${e.pid}:${e.tid}`),
+  );
   return {
     seconds,
     longTasks: distribution(tasks),
@@ -86,7 +89,8 @@ export async function stopRecording({ cdp, events, page }) {
 
 /** The recording in a few lines, for the test's log. */
 export function describe(m) {
-  const d = ({ count, p50, p95, max }) => `${count} (p50 ${Math.round(p50)}, p95 ${Math.round(p95)}, max ${Math.round(max)} ms)`;
+  const d = ({ count, p50, p95, max }) =>
+    `${count} (p50 ${Math.round(p50)}, p95 ${Math.round(p95)}, max ${Math.round(max)} ms)`;
   return [
     `${m.seconds.toFixed(1)} s of training`,
     `long tasks (wall): ${d(m.longTasks)}, over 50 ms: ${m.over50}, over 100 ms: ${m.over100}`,

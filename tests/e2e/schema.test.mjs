@@ -1,13 +1,18 @@
 // The page's controls come from the engine's settings schema: each model and training control, the
 // seed, the threshold and the two image sizes carry the schema's range, step, choices and default, and
 // index.html holds no range or default of its own.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import { openBrowser, openPage } from './browser.mjs';
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 
 /** The schema as the page's engine gives it (through the page's own schema module). */
 function engineSchema(page) {
@@ -19,14 +24,23 @@ function engineSchema(page) {
   });
 }
 
-test('every control carries the schema\'s min, max, step, choices and default', async () => {
+test("every control carries the schema's min, max, step, choices and default", async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
   const schema = Object.fromEntries((await engineSchema(page)).map((entry) => [entry.key, entry]));
-  const controls = await page.$$eval('#model-fields [data-key], #seed, #threshold, #train-side, #link-side', (elements) =>
-    elements.map((e) => ({
-      id: e.id, key: e.dataset.key, type: e.type, min: e.min, max: e.max, step: e.step, value: e.value,
-      options: e.tagName === 'SELECT' ? [...e.options].map((o) => ({ value: o.value, label: o.textContent })) : null,
-    })));
+  const controls = await page.$$eval(
+    '#model-fields [data-key], #seed, #threshold, #train-side, #link-side',
+    (elements) =>
+      elements.map((e) => ({
+        id: e.id,
+        key: e.dataset.key,
+        type: e.type,
+        min: e.min,
+        max: e.max,
+        step: e.step,
+        value: e.value,
+        options: e.tagName === 'SELECT' ? [...e.options].map((o) => ({ value: o.value, label: o.textContent })) : null,
+      })),
+  );
   const keyOf = { seed: 'seed', threshold: 'thr', 'train-side': 'train_side', 'link-side': 'link_side' };
   assert.ok(controls.length >= 14, `${controls.length} controls`);
   for (const control of controls) {
@@ -44,7 +58,10 @@ test('every control carries the schema\'s min, max, step, choices and default', 
       assert.equal(control.value, entry.default, `#${control.id} shows the default`);
     }
   }
-  assert.equal(await page.$eval('#setting-lr', (e) => e.closest('.field').querySelector('label').textContent), schema.lr.label);
+  assert.equal(
+    await page.$eval('#setting-lr', (e) => e.closest('.field').querySelector('label').textContent),
+    schema.lr.label,
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });

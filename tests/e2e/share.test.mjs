@@ -1,9 +1,10 @@
 // Share links: a link copied from the page reproduces the experiment in a fresh browser and in the
 // native CLI, bit for bit; hostile links give a message and a working page.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { openBrowser, openPage, trainToEnd, setLosses } from './browser.mjs';
+import { test } from 'node:test';
+import { openBrowser, openPage, setLosses, trainToEnd } from './browser.mjs';
 
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
@@ -39,7 +40,10 @@ test('a copied link reproduces the runs in a fresh browser and in the CLI', asyn
   assert.equal(await opened.page.inputValue('#threshold'), '0.35');
   assert.equal(await opened.page.textContent('#threshold-value'), '0.35');
   const reproduced = await trainToEnd(opened.page);
-  assert.deepEqual(reproduced, original.map((row) => ({ ...row, time: reproduced.find((r) => r.spec === row.spec).time })));
+  assert.deepEqual(
+    reproduced,
+    original.map((row) => ({ ...row, time: reproduced.find((r) => r.spec === row.spec).time })),
+  );
   assert.deepEqual(opened.errors, []);
   await second.close();
 

@@ -1,9 +1,10 @@
 // What a user does: open the page, pick a demo, choose three losses, train to the end, compare.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { openBrowser, openPage, setLosses, nextFrames } from './browser.mjs';
-import { recordResponsiveness, startRecording, stopRecording, describe } from './responsiveness.mjs';
+import { after, before, test } from 'node:test';
+import { nextFrames, openBrowser, openPage, setLosses } from './browser.mjs';
+import { describe, recordResponsiveness, startRecording, stopRecording } from './responsiveness.mjs';
 
 const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
 let browser;
@@ -12,7 +13,9 @@ before(async () => {
   await mkdir(SHOTS, { recursive: true });
   await recordResponsiveness(browser.context);
 });
-after(async () => { await browser.close(); });
+after(async () => {
+  await browser.close();
+});
 
 // The budget a laptop user would feel, made fair to a busy two-core machine. A task's wall time is
 // its CPU time plus the time the OS gave the cores to other processes (the run workers, other
@@ -30,11 +33,16 @@ test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, mas
   const { page, errors } = await openPage(browser.context, browser.url);
   await page.selectOption('#scene', 'blobs');
   await setLosses(page, ['bce', 'dice', 'focal']);
-  assert.deepEqual(await page.$$eval('#loss-list code', (codes) => codes.map((c) => c.textContent)), ['bce', 'dice', 'focal']);
+  assert.deepEqual(await page.$$eval('#loss-list code', (codes) => codes.map((c) => c.textContent)), [
+    'bce',
+    'dice',
+    'focal',
+  ]);
   await page.fill('#setting-steps', '300');
   await page.press('#setting-steps', 'Tab');
-  await page.waitForFunction(() => [...document.querySelectorAll('.run-status')]
-    .every((status) => status.textContent.endsWith('/300 · ready')));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((status) => status.textContent.endsWith('/300 · ready')),
+  );
   assert.equal(await page.$$eval('.run-column', (columns) => columns.length), 3);
   // Long tasks while training count; those of loading the page and the scene do not.
   const recording = await startRecording(browser.context, page);
@@ -44,11 +52,13 @@ test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, mas
   const measured = await stopRecording(recording);
   console.log(`responsiveness while training:\n  ${describe(measured)}`);
 
-  const rows = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => ({
-    spec: tr.querySelector('[data-key="spec"]').textContent,
-    dice: Number(tr.querySelector('[data-key="dice"]').textContent),
-    checksum: tr.querySelector('[data-key="checksum"]').textContent,
-  })));
+  const rows = await page.$$eval('#summary tbody tr', (trs) =>
+    trs.map((tr) => ({
+      spec: tr.querySelector('[data-key="spec"]').textContent,
+      dice: Number(tr.querySelector('[data-key="dice"]').textContent),
+      checksum: tr.querySelector('[data-key="checksum"]').textContent,
+    })),
+  );
   assert.equal(rows.length, 3);
   for (const row of rows) {
     assert.ok(Number.isFinite(row.dice), `${row.spec} has no Dice`);
@@ -58,13 +68,19 @@ test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, mas
   assert.ok(best >= 0.8, `best held-out Dice ${best}`);
 
   // Each column shows its run's last snapshot (drawn in the redraw that marked the page finished).
-  assert.deepEqual(await page.$$eval('.run-column', (columns) => columns.map((c) => c.dataset.drawnStep)), ['300', '300', '300']);
-  const masks = await page.$$eval('.run-column canvas[data-kind="mask"]', (canvases) => canvases.map((c) => {
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    let hash = 0;
-    for (let i = 0; i < data.length; i += 4) hash = (hash * 31 + data[i]) >>> 0;
-    return hash;
-  }));
+  assert.deepEqual(await page.$$eval('.run-column', (columns) => columns.map((c) => c.dataset.drawnStep)), [
+    '300',
+    '300',
+    '300',
+  ]);
+  const masks = await page.$$eval('.run-column canvas[data-kind="mask"]', (canvases) =>
+    canvases.map((c) => {
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      let hash = 0;
+      for (let i = 0; i < data.length; i += 4) hash = (hash * 31 + data[i]) >>> 0;
+      return hash;
+    }),
+  );
   assert.equal(new Set(masks).size, 3, 'each loss draws its own mask');
 
   assert.ok(measured.frames.count > 0 && measured.tasksTraced > 100, 'the recorders saw the page');
@@ -72,7 +88,10 @@ test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, mas
   assert.ok(measured.cpu.max <= MAX_TASK_CPU_MS, `a main-thread task used ${Math.round(measured.cpu.max)} ms of CPU`);
   const slow = measured.cpuOver(FRAME_MS);
   const allowed = Math.max(SLOW_PER_MINUTE, Math.ceil((SLOW_PER_MINUTE * measured.seconds) / 60));
-  assert.ok(slow <= allowed, `${slow} main-thread tasks used over ${FRAME_MS} ms of CPU in ${measured.seconds.toFixed(0)} s`);
+  assert.ok(
+    slow <= allowed,
+    `${slow} main-thread tasks used over ${FRAME_MS} ms of CPU in ${measured.seconds.toFixed(0)} s`,
+  );
   assert.deepEqual(errors, []);
 
   await page.screenshot({ path: `${SHOTS}/page-1440.png`, fullPage: true });
@@ -88,16 +107,22 @@ test('keyboard: T trains, P pauses, R resets', async () => {
   const { page } = await openPage(browser.context, browser.url);
   await page.fill('#setting-steps', '2000');
   await page.press('#setting-steps', 'Tab');
-  await page.waitForFunction(() => [...document.querySelectorAll('.run-status')]
-    .every((status) => status.textContent.endsWith('/2000 · ready')));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((status) => status.textContent.endsWith('/2000 · ready')),
+  );
   await page.keyboard.press('t');
   await page.waitForSelector('body[data-training="true"]');
   await page.keyboard.press('p');
   await page.waitForSelector('body[data-training="false"]');
   const paused = await page.$$eval('.run-status', (s) => s.map((e) => e.textContent));
-  assert.ok(paused.every((text) => text.includes('paused')), paused.join(' | '));
+  assert.ok(
+    paused.every((text) => text.includes('paused')),
+    paused.join(' | '),
+  );
   await page.keyboard.press('r');
-  await page.waitForFunction(() => [...document.querySelectorAll('.run-status')].every((s) => s.textContent.startsWith('step 0/')));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((s) => s.textContent.startsWith('step 0/')),
+  );
   await page.close();
 });
 
@@ -111,7 +136,10 @@ test('a diverging run stops with its reason while the others finish', async () =
   await page.click('#train');
   await page.waitForSelector('body[data-finished="true"]', { timeout: 120_000 });
   const statuses = await page.$$eval('.run-status', (s) => s.map((e) => e.textContent));
-  assert.ok(statuses.some((text) => /diverged at step \d+/.test(text)), statuses.join(' | '));
+  assert.ok(
+    statuses.some((text) => /diverged at step \d+/.test(text)),
+    statuses.join(' | '),
+  );
   await page.close();
 });
 

@@ -29,13 +29,22 @@ export class Charts {
     for (const plot of this.plots) plot.destroy();
     const width = this.width();
     const series = runs.map((run, i) => ({ label: run.spec, stroke: runColour(i), width: 2, spanGaps: true }));
-    const make = (box, yLabel, range) => new uPlot({
-      width, height: 220, series: [{ label: 'step' }, ...series],
-      scales: { x: { time: false }, y: range ? { range } : {} },
-      axes: [{ label: 'step', stroke: 'currentColor', grid: { stroke: '#8884' } },
-        { label: yLabel, stroke: 'currentColor', grid: { stroke: '#8884' } }],
-      legend: { live: false },
-    }, [[], ...runs.map(() => [])], box);
+    const make = (box, yLabel, range) =>
+      new uPlot(
+        {
+          width,
+          height: 220,
+          series: [{ label: 'step' }, ...series],
+          scales: { x: { time: false }, y: range ? { range } : {} },
+          axes: [
+            { label: 'step', stroke: 'currentColor', grid: { stroke: '#8884' } },
+            { label: yLabel, stroke: 'currentColor', grid: { stroke: '#8884' } },
+          ],
+          legend: { live: false },
+        },
+        [[], ...runs.map(() => [])],
+        box,
+      );
     this.plots = [make(this.boxes[0], 'loss / loss at step 1'), make(this.boxes[1], 'Dice', [0, 1])];
   }
 
@@ -46,7 +55,9 @@ export class Charts {
     const position = new Map(steps.map((s, i) => [s, i]));
     const column = (run, values) => {
       const out = new Array(steps.length).fill(null);
-      run.history.step.forEach((s, i) => { out[position.get(s)] = values(i); });
+      run.history.step.forEach((s, i) => {
+        out[position.get(s)] = values(i);
+      });
       return out;
     };
     if (which !== 1) {

@@ -30,7 +30,8 @@ export class Controls {
     const stepsDone = runs.reduce((sum, r) => sum + r.step, 0);
     const stepsAll = runs.reduce((sum, r) => sum + r.total, 0);
     const phase = training ? 'Training' : done === runs.length ? 'Done' : 'Ready';
-    $('progress').textContent = runs.length === 0 ? '' : `${phase}: ${stepsDone}/${stepsAll} steps over ${runs.length} runs`;
+    $('progress').textContent =
+      runs.length === 0 ? '' : `${phase}: ${stepsDone}/${stepsAll} steps over ${runs.length} runs`;
     document.body.dataset.training = String(training);
     document.body.dataset.finished = String(runs.length > 0 && done === runs.length);
   }

@@ -17,7 +17,9 @@ export class DataPanel {
     applyRange($('seed'), state.schema.entry('seed'));
     $('scene').addEventListener('change', () => {
       const scene = $('scene').value;
-      this.report(scene === '' ? state.apply({ source: 'given' }) : state.apply({ source: 'demo', settings: { demo: scene } }));
+      this.report(
+        scene === '' ? state.apply({ source: 'given' }) : state.apply({ source: 'demo', settings: { demo: scene } }),
+      );
     });
     const seed = (text) => this.report(state.apply({ settings: { seed: text, scene_seed: null } }));
     $('seed').addEventListener('change', () => seed($('seed').value.trim()));
@@ -50,7 +52,8 @@ export class DataPanel {
     let text =
       `${ds.count('train')} training and ${heldout} held-out images, ` +
       `${percent(ds.foregroundFractionAll())} object pixels overall (${origin}).`;
-    if (given && heldout === 0) text += ' No image is held out, so the summary scores nothing yet: tick "held out" on one.';
+    if (given && heldout === 0)
+      text += ' No image is held out, so the summary scores nothing yet: tick "held out" on one.';
     $('status').textContent = text;
     $('status').classList.remove('error');
   }

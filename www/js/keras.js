@@ -112,7 +112,9 @@ export class KerasPanel {
     try {
       const reply = await this.pool.exportWeights(run);
       download(new Blob([reply.npz], { type: 'application/octet-stream' }), this.fileName(run, 'weights.npz'));
-      this.status(`Weights of run ${run.lossIndex + 1} at step ${reply.step} (${reply.npz.byteLength.toLocaleString()} bytes).`);
+      this.status(
+        `Weights of run ${run.lossIndex + 1} at step ${reply.step} (${reply.npz.byteLength.toLocaleString()} bytes).`,
+      );
     } catch (error) {
       this.status(`Could not export the weights: ${error.message}`);
     }
@@ -125,8 +127,10 @@ export class KerasPanel {
     try {
       const reply = await this.pool.exportMasks(run, counts, threshold);
       download(await maskSheet(reply.masks), this.fileName(run, 'masks.png'));
-      this.status(`Predicted masks of run ${run.lossIndex + 1} at step ${reply.step}, threshold ${threshold}: `
-        + 'training images in the first row, held-out in the second.');
+      this.status(
+        `Predicted masks of run ${run.lossIndex + 1} at step ${reply.step}, threshold ${threshold}: ` +
+          'training images in the first row, held-out in the second.',
+      );
     } catch (error) {
       this.status(`Could not export the masks: ${error.message}`);
     }
@@ -135,7 +139,10 @@ export class KerasPanel {
   downloadCurves() {
     const run = this.run;
     const { step, loss, dice, iou } = run.history;
-    const rows = [['step', 'loss', 'heldout_dice', 'heldout_iou'], ...step.map((s, i) => [s, loss[i], dice[i], iou[i]])];
+    const rows = [
+      ['step', 'loss', 'heldout_dice', 'heldout_iou'],
+      ...step.map((s, i) => [s, loss[i], dice[i], iou[i]]),
+    ];
     download(new Blob([csv(rows)], { type: 'text/csv' }), this.fileName(run, 'curves.csv'));
     this.status(`Curves of run ${run.lossIndex + 1}: ${step.length} rows.`);
   }
@@ -146,7 +153,8 @@ export class KerasPanel {
     for (const run of this.runs()) {
       for (const split of ['train', 'heldout']) {
         const m = run.metrics?.[split];
-        if (m) rows.push([run.lossIndex + 1, run.spec, split, ...keys.map((k) => m[k]), run.step, run.status, run.checksum]);
+        if (m)
+          rows.push([run.lossIndex + 1, run.spec, split, ...keys.map((k) => m[k]), run.step, run.status, run.checksum]);
       }
     }
     download(new Blob([csv(rows)], { type: 'text/csv' }), 'segloss-metrics.csv');

@@ -13,7 +13,8 @@ export class LossesPanel {
     $('preset').addEventListener('change', () => {
       this.set(PRESETS.find((preset) => preset.id === $('preset').value).losses);
     });
-    for (const entry of state.api.lossCatalogue()) $('loss-pick').add(new Option(`${entry.name} — ${entry.title}`, entry.name));
+    for (const entry of state.api.lossCatalogue())
+      $('loss-pick').add(new Option(`${entry.name} — ${entry.title}`, entry.name));
     const pick = () => {
       $('loss-spec').value = $('loss-pick').value;
     };

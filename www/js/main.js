@@ -1,10 +1,11 @@
 // The page's entry point: loads the engine and wires the rooms together. The page's state (state.js)
 // announces what changed; this file hands each change to the panels that show it, and restarts the
 // runs (runs.js, one worker per loss) when the experiment changed. The main thread only draws.
-import { loadEngine } from './engine.js';
+
 import { Charts } from './charts.js';
 import { Controls } from './controls.js';
 import { DataPanel } from './data-panel.js';
+import { loadEngine } from './engine.js';
 import { ExperimentFile } from './experiment-file.js';
 import { LossExplorer } from './explorer.js';
 import { FullView } from './full-view.js';
@@ -35,7 +36,14 @@ function showBuildInfo({ api, simd, flavour }) {
 function restart(state, pool, views) {
   const total = Number(state.settings.steps);
   const evalEvery = Math.max(20, Math.round(total / 25));
-  pool.start({ query: state.query, specs: state.losses, total, evalEvery, view: state.view, threshold: state.threshold });
+  pool.start({
+    query: state.query,
+    specs: state.losses,
+    total,
+    evalEvery,
+    view: state.view,
+    threshold: state.threshold,
+  });
   views.grid.reset(pool.runs);
   views.charts.reset(pool.runs);
   views.summary.render(pool.runs);

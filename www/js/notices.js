@@ -11,7 +11,10 @@ export class Notices {
   /** `notices`: [{ text, error }]. */
   render(notices) {
     $('notices').hidden = notices.length === 0;
-    $('notices').classList.toggle('error', notices.some((notice) => notice.error));
+    $('notices').classList.toggle(
+      'error',
+      notices.some((notice) => notice.error),
+    );
     $('notice-list').replaceChildren(
       ...notices.map((notice) => {
         const item = document.createElement('li');

@@ -20,12 +20,16 @@ export class Painter {
     this.canvas.addEventListener('pointerdown', (event) => this.down(event));
     this.canvas.addEventListener('pointermove', (event) => this.move(event));
     for (const type of ['pointerup', 'pointercancel', 'pointerleave']) {
-      this.canvas.addEventListener(type, () => { this.last = null; });
+      this.canvas.addEventListener(type, () => {
+        this.last = null;
+      });
     }
     $('painter-size').addEventListener('input', () => this.showSize());
     $('painter-undo').addEventListener('click', () => this.undo());
     $('painter-redo').addEventListener('click', () => this.redo());
-    $('painter-otsu').addEventListener('click', () => this.replace(this.api.otsuMask(this.item.rgba, this.item.width, this.item.height)));
+    $('painter-otsu').addEventListener('click', () =>
+      this.replace(this.api.otsuMask(this.item.rgba, this.item.width, this.item.height)),
+    );
     $('painter-clear').addEventListener('click', () => this.replace(new Uint8Array(this.mask.length)));
     $('painter-done').addEventListener('click', () => this.close(this.mask));
     $('painter-cancel').addEventListener('click', () => this.close(null));
@@ -48,7 +52,9 @@ export class Painter {
     this.draw();
     this.updateButtons();
     this.dialog.showModal();
-    return new Promise((resolve) => { this.resolve = resolve; });
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+    });
   }
 
   close(result) {
@@ -193,7 +199,11 @@ export class Painter {
   }
 
   scheduleDraw() {
-    if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
+    if (!this.frame)
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.draw();
+      });
   }
 
   draw() {

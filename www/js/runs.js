@@ -18,7 +18,7 @@ export class RunPool {
     this.runs = [];
     // Train and Step are intentions: a run whose worker is still starting picks them up when it is ready.
     this.playing = false;
-    this.waiting = [];    // training runs waiting for a turn, in order
+    this.waiting = []; // training runs waiting for a turn, in order
     this.active = new Set();
     this.requests = new Map(); // request id → { run, resolve, reject }
     this.nextRequest = 0;
@@ -30,14 +30,35 @@ export class RunPool {
     this.runs = specs.map((spec, lossIndex) => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
       const run = {
-        spec, lossIndex, worker, status: 'starting', step: 0, total, loss: NaN,
-        history: { step: [], loss: [], dice: [], iou: [] }, metrics: null, snapshot: null,
-        checksum: null, message: '', computeMs: 0, trainedSince: null, pendingSteps: 0,
+        spec,
+        lossIndex,
+        worker,
+        status: 'starting',
+        step: 0,
+        total,
+        loss: NaN,
+        history: { step: [], loss: [], dice: [], iou: [] },
+        metrics: null,
+        snapshot: null,
+        checksum: null,
+        message: '',
+        computeMs: 0,
+        trainedSince: null,
+        pendingSteps: 0,
       };
       worker.onmessage = ({ data }) => this.receive(run, data);
       worker.onerror = (event) => this.receive(run, { type: 'error', message: event.message || 'the worker crashed' });
-      worker.postMessage({ type: 'init', module: this.engine.module, glueUrl: this.engine.glueUrl,
-        query, lossIndex, total, evalEvery, view, threshold });
+      worker.postMessage({
+        type: 'init',
+        module: this.engine.module,
+        glueUrl: this.engine.glueUrl,
+        query,
+        lossIndex,
+        total,
+        evalEvery,
+        view,
+        threshold,
+      });
       return run;
     });
     this.onChange(null);
@@ -143,7 +164,8 @@ export class RunPool {
 
   step(n = 1) {
     for (const run of this.runs) {
-      if (['ready', 'paused'].includes(run.status) && !this.active.has(run)) run.worker.postMessage({ type: 'step', n });
+      if (['ready', 'paused'].includes(run.status) && !this.active.has(run))
+        run.worker.postMessage({ type: 'step', n });
       else if (run.status === 'starting') run.pendingSteps += n;
     }
   }

@@ -58,7 +58,12 @@ export class PageState extends EventTarget {
   /** Makes `changes` ({ settings (null deletes a key), source, images, trainSide, linkSide }) one step:
    *  the engine validates the result. Returns { error } (nothing changed) or { notes }. */
   apply(changes) {
-    const { source = this.source, images = this.images, trainSide = this.trainSide, linkSide = this.linkSide } = changes;
+    const {
+      source = this.source,
+      images = this.images,
+      trainSide = this.trainSide,
+      linkSide = this.linkSide,
+    } = changes;
     const settings = { ...this.settings, ...changes.settings };
     for (const [key, value] of Object.entries(changes.settings ?? {})) if (value === null) delete settings[key];
     if (source === 'demo' && !settings.demo) settings.demo = this.scene;
@@ -153,7 +158,9 @@ export class PageState extends EventTarget {
       normalized = this.api.normalizeExperiment(query || DEFAULT_QUERY, from === 'file' ? 'file' : 'link');
     } catch (error) {
       if (from === 'file') {
-        this.notify([{ text: `This experiment file could not be read (${error.message}); nothing was changed.`, error: true }]);
+        this.notify([
+          { text: `This experiment file could not be read (${error.message}); nothing was changed.`, error: true },
+        ]);
         return;
       }
       refused(`This link could not be read (${error.message}); the default experiment is loaded instead.`);
@@ -162,7 +169,9 @@ export class PageState extends EventTarget {
     for (const note of normalized.notes) notices.push({ text: `From the ${from}: ${note}.`, error: false });
     const result = this.restore(normalized);
     if (result.error) {
-      refused(`This ${from} could not be used (${result.error}); ${this.query ? 'nothing was changed' : 'the default experiment is loaded instead'}.`);
+      refused(
+        `This ${from} could not be used (${result.error}); ${this.query ? 'nothing was changed' : 'the default experiment is loaded instead'}.`,
+      );
       if (!this.query) this.restore(this.api.normalizeExperiment(DEFAULT_QUERY, 'link'));
     }
     this.notify(notices);

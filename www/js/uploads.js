@@ -67,9 +67,14 @@ export class UploadPanel {
       this.addFiles([...event.target.files]);
       event.target.value = '';
     });
-    $('mask-rule').addEventListener('change', () => { $('mask-colour').disabled = $('mask-rule').value !== 'colour'; });
+    $('mask-rule').addEventListener('change', () => {
+      $('mask-colour').disabled = $('mask-rule').value !== 'colour';
+    });
     const zone = $('drop-zone');
-    zone.addEventListener('dragover', (event) => { event.preventDefault(); zone.classList.add('over'); });
+    zone.addEventListener('dragover', (event) => {
+      event.preventDefault();
+      zone.classList.add('over');
+    });
     zone.addEventListener('dragleave', () => zone.classList.remove('over'));
     zone.addEventListener('drop', (event) => {
       event.preventDefault();
@@ -81,8 +86,11 @@ export class UploadPanel {
       const files = [...event.clipboardData.files];
       if (files.length > 0) {
         event.preventDefault();
-        this.addFiles(files.map((f, i) => (f.name && f.name !== 'image.png' ? f
-          : new File([f], `pasted-${Date.now()}-${i + 1}.png`, { type: f.type }))));
+        this.addFiles(
+          files.map((f, i) =>
+            f.name && f.name !== 'image.png' ? f : new File([f], `pasted-${Date.now()}-${i + 1}.png`, { type: f.type }),
+          ),
+        );
       }
     });
   }
@@ -178,8 +186,10 @@ export class UploadPanel {
     const rgb = colour && [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
     const mask = await this.decoder.decode(file, 'mask', rgb);
     if (mask.originalWidth !== item.originalWidth || mask.originalHeight !== item.originalHeight) {
-      throw new Error(`${file.name}: the mask is ${mask.originalWidth}×${mask.originalHeight} pixels but its image `
-        + `${item.name} is ${item.originalWidth}×${item.originalHeight}; masks must match their image exactly.`);
+      throw new Error(
+        `${file.name}: the mask is ${mask.originalWidth}×${mask.originalHeight} pixels but its image ` +
+          `${item.name} is ${item.originalWidth}×${item.originalHeight}; masks must match their image exactly.`,
+      );
     }
     item.mask = mask.mask;
     item.maskOrigin = colour ? `from ${file.name} (colour ${colour})` : `from ${file.name}`;

@@ -7,8 +7,8 @@
 
 let api = null;
 let run = null;
-let settings = null;       // { total, evalEvery, view: { split, index }, threshold }
-let stepsPerSlice = 1;     // adapted so one slice takes about the time asked for
+let settings = null; // { total, evalEvery, view: { split, index }, threshold }
+let stepsPerSlice = 1; // adapted so one slice takes about the time asked for
 let lastEval = 0;
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -23,7 +23,10 @@ function sendSnapshot() {
   const { split, index } = settings.view;
   const s = run.snapshot(split, index, settings.threshold);
   const buffers = [s.probability, s.mask, s.overlay, s.gradient];
-  post({ type: 'snapshot', step: run.stepCount(), split, index, ...s }, buffers.map((b) => b.buffer));
+  post(
+    { type: 'snapshot', step: run.stepCount(), split, index, ...s },
+    buffers.map((b) => b.buffer),
+  );
 }
 
 /** Takes up to `n` steps; posts progress, and metrics and masks when due. False when the run stopped. */
@@ -67,7 +70,7 @@ const handlers = {
       const before = computeMs.value;
       going = train(stepsPerSlice, computeMs);
       const took = computeMs.value - before;
-      stepsPerSlice = Math.max(1, Math.min(64, Math.round(stepsPerSlice * (ms / 4) / Math.max(took, 1))));
+      stepsPerSlice = Math.max(1, Math.min(64, Math.round((stepsPerSlice * (ms / 4)) / Math.max(took, 1))));
     }
     if (going) post({ type: 'sliceDone' });
   },
@@ -90,7 +93,10 @@ const handlers = {
         return { split, index, width: s.width, height: s.height, rgba: s.mask };
       }),
     );
-    post({ type: 'reply', id, step: run.stepCount(), masks }, masks.map((m) => m.rgba.buffer));
+    post(
+      { type: 'reply', id, step: run.stepCount(), masks },
+      masks.map((m) => m.rgba.buffer),
+    );
   },
   // The run's prediction on an image of any size (a photograph at full resolution).
   predictFull({ id, rgba, width, height, threshold }) {
