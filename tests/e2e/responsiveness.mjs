@@ -95,6 +95,6 @@ export function describe(m) {
     `${m.seconds.toFixed(1)} s of training`,
     `long tasks (wall): ${d(m.longTasks)}, over 50 ms: ${m.over50}, over 100 ms: ${m.over100}`,
     `frames: ${d(m.frames)}`,
-    `every main-thread task, wall: ${d(m.wall)}; CPU: ${d(m.cpu)}, over 16 ms of CPU: ${m.cpuOver(16)}`,
+    `every main-thread task, wall: ${d(m.wall)}; CPU: ${d(m.cpu)}, over 16 ms of CPU: ${m.cpuOver(16)}, over 33 ms: ${m.cpuOver(33)}`,
   ].join('\n  ');
 }
