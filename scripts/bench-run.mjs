@@ -1,56 +1,87 @@
 // Drives www/bench.html in headless Chromium (one browser session, one page) and prints the JSON of
 // issue 8's tables; writes docs/performance.json and the generated tables of docs/performance.md.
 // Usage: node scripts/bench-run.mjs [--quick]   (scripts/bench.sh builds dist/ and runs this)
-import { chromium } from 'playwright-core';
-import { readFile, writeFile, readdir, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
-import os from 'node:os';
+
 import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DIST = `${ROOT}dist/`;
 const quick = process.argv.includes('--quick');
 // WebGL without a GPU: ANGLE on SwiftShader (the renderer string is recorded in the JSON).
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
-  '--disable-background-timer-throttling', '--disable-renderer-backgrounding'];
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-dev-shm-usage',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+];
 
 const load = () => os.loadavg().map((l) => +l.toFixed(2));
 const log = (...a) => console.error('[bench]', ...a);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 async function sizes() {
   const out = {};
   for (const flavour of ['simd128', 'portable']) {
     const wasm = await readFile(`${DIST}pkg/${flavour}/segloss_bg.wasm`);
     const js = await readFile(`${DIST}pkg/${flavour}/segloss.js`);
-    out[flavour] = { wasmRaw: wasm.length, wasmGzip: gzipSync(wasm, { level: 9 }).length, glueRaw: js.length, glueGzip: gzipSync(js, { level: 9 }).length };
+    out[flavour] = {
+      wasmRaw: wasm.length,
+      wasmGzip: gzipSync(wasm, { level: 9 }).length,
+      glueRaw: js.length,
+      glueGzip: gzipSync(js, { level: 9 }).length,
+    };
   }
   return out;
 }
 
 /** Navigation start → body[data-ready] on index.html, cold (new context, empty cache) and warm (reload). */
 async function loadTimes(browser, url, trials) {
-  const cold = [], warm = [];
+  const cold = [],
+    warm = [];
   for (let i = 0; i < trials; i++) {
     const context = await browser.newContext();
     await context.addInitScript(() => {
       new MutationObserver((_, observer) => {
-        if (document.body?.dataset.ready === 'true') { window.__readyAt = performance.now(); observer.disconnect(); }
+        if (document.body?.dataset.ready === 'true') {
+          window.__readyAt = performance.now();
+          observer.disconnect();
+        }
       }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
     });
     const page = await context.newPage();
     for (const list of [cold, warm]) {
-      if (list === cold) await page.goto(url); else await page.reload();
+      if (list === cold) await page.goto(url);
+      else await page.reload();
       await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
       list.push(await page.evaluate(() => window.__readyAt));
     }
     await context.close();
   }
-  return { coldMs: median(cold), warmMs: median(warm), cold: cold.map((x) => +x.toFixed(1)), warm: warm.map((x) => +x.toFixed(1)) };
+  return {
+    coldMs: median(cold),
+    warmMs: median(warm),
+    cold: cold.map((x) => +x.toFixed(1)),
+    warm: warm.map((x) => +x.toFixed(1)),
+  };
 }
 
 /** Criterion's medians (ns) from target/criterion, by "group/bench". */
@@ -78,18 +109,26 @@ const server = await startServer(DIST, 0, '/');
 const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS });
 const page = await (await browser.newContext()).newPage();
-page.on('console', (m) => { if (m.type() === 'error') log('page:', m.text()); });
+page.on('console', (m) => {
+  if (m.type() === 'error') log('page:', m.text());
+});
 page.on('pageerror', (e) => log('page error:', e.message));
 await page.goto(`${base}bench.html`);
 await page.waitForSelector('body[data-ready="true"]');
 
-const report = { date: new Date().toISOString(), command: `scripts/bench.sh${quick ? ' --quick' : ''}`,
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, uptime: execSync('uptime').toString().trim() } };
+const report = {
+  date: new Date().toISOString(),
+  command: `scripts/bench.sh${quick ? ' --quick' : ''}`,
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, uptime: execSync('uptime').toString().trim() },
+};
 report.environment = await page.evaluate(() => window.segbench.environment());
 log('environment', report.environment);
 
 let loadBefore = load();
-report.peak = await page.evaluate(async () => ({ simd128: await window.segbench.measurePeak(true), scalar: await window.segbench.measurePeak(false) }));
+report.peak = await page.evaluate(async () => ({
+  simd128: await window.segbench.measurePeak(true),
+  scalar: await window.segbench.measurePeak(false),
+}));
 report.peak.loadavg = [loadBefore, load()];
 log('peak', report.peak);
 
@@ -100,27 +139,34 @@ log('peak', report.peak);
 const plans = quick
   ? { W2: { warmup: 1, rounds: 2, minRounds: 1, budgetMs: 3000 } }
   : {
-    W1: { warmup: 2, peerWarmup: 1, rounds: 15, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
-    W2: { warmup: 2, peerWarmup: 1, rounds: 15, minRounds: 3, budgetMs: 10000 },
-    W3: { warmup: 2, peerWarmup: 1, rounds: 15, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
-  };
+      W1: { warmup: 2, peerWarmup: 1, rounds: 15, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
+      W2: { warmup: 2, peerWarmup: 1, rounds: 15, minRounds: 3, budgetMs: 10000 },
+      W3: { warmup: 2, peerWarmup: 1, rounds: 15, minRounds: 2, budgetMs: 10000, skip: ['jax-js-webgl'] },
+    };
 report.workloads = [];
 for (const [name, { skip = [], ...options }] of Object.entries(plans)) {
   loadBefore = load();
-  const frameworks = ['ours-simd128', 'ours-portable', 'tfjs-cpu', 'tfjs-webgl', 'jax-js-wasm', 'jax-js-webgl'].filter((id) => !skip.includes(id));
+  const frameworks = ['ours-simd128', 'ours-portable', 'tfjs-cpu', 'tfjs-webgl', 'jax-js-wasm', 'jax-js-webgl'].filter(
+    (id) => !skip.includes(id),
+  );
   log(name, 'started', new Date().toISOString(), 'loadavg', loadBefore.join(' '));
   const r = await page.evaluate(([n, o]) => window.segbench.benchWorkload(n, o), [name, { ...options, frameworks }]);
   r.skipped = skip;
   r.loadavg = [loadBefore, load()];
   for (const x of r.results) {
-    x.fractionOfPeak = x.gflops ? +(x.gflops / (x.id === 'ours-portable' ? report.peak.scalar.gflops : report.peak.simd128.gflops)).toFixed(4) : null;
+    x.fractionOfPeak = x.gflops
+      ? +(x.gflops / (x.id === 'ours-portable' ? report.peak.scalar.gflops : report.peak.simd128.gflops)).toFixed(4)
+      : null;
   }
   log(name, JSON.stringify(r.results.map(({ id, msPerStep, gflops, error }) => ({ id, msPerStep, gflops, error }))));
   report.workloads.push(r);
 }
 
 loadBefore = load();
-report.scaling = await page.evaluate(([s]) => window.segbench.benchScaling('W1', [1, 2, 4], { seconds: s }), [quick ? 2 : 8]);
+report.scaling = await page.evaluate(
+  ([s]) => window.segbench.benchScaling('W1', [1, 2, 4], { seconds: s }),
+  [quick ? 2 : 8],
+);
 report.scaling.loadavg = [loadBefore, load()];
 log('scaling', JSON.stringify(report.scaling.scaling));
 
@@ -138,5 +184,11 @@ if (!quick) {
   const { renderTables } = await import('./bench-tables.mjs');
   const doc = `${ROOT}docs/performance.md`;
   const text = existsSync(doc) ? await readFile(doc, 'utf8') : '<!-- bench:begin -->\n<!-- bench:end -->\n';
-  await writeFile(doc, text.replace(/<!-- bench:begin -->[\s\S]*<!-- bench:end -->/, `<!-- bench:begin -->\n${renderTables(report)}<!-- bench:end -->`));
+  await writeFile(
+    doc,
+    text.replace(
+      /<!-- bench:begin -->[\s\S]*<!-- bench:end -->/,
+      `<!-- bench:begin -->\n${renderTables(report)}<!-- bench:end -->`,
+    ),
+  );
 }

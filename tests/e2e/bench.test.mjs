@@ -2,13 +2,18 @@
 // both builds with equal losses (the portable build is the simd128 build's bit-identical twin), the peak
 // microbenchmark reports a rate, ours trains W1 on the bench's own images (in the page and in a scaling
 // worker). Peers are not vendored by build.sh, so they are not exercised here.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import { openBrowser } from './browser.mjs';
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 
 test('the bench page times both builds of ours on W2, with bit-identical losses, and measures the peak', async () => {
   const page = await browser.context.newPage();
@@ -17,7 +22,11 @@ test('the bench page times both builds of ours on W2, with bit-identical losses,
   await page.goto(`${browser.url}bench.html`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   const { w2, w1, scaling, peak, flops } = await page.evaluate(async () => ({
-    w2: await window.segbench.benchWorkload('W2', { frameworks: ['ours-simd128', 'ours-portable'], warmup: 1, rounds: 2 }),
+    w2: await window.segbench.benchWorkload('W2', {
+      frameworks: ['ours-simd128', 'ours-portable'],
+      warmup: 1,
+      rounds: 2,
+    }),
     w1: await window.segbench.benchWorkload('W1', { frameworks: ['ours-simd128'], warmup: 0, rounds: 1 }),
     scaling: await window.segbench.benchScaling('W1', [1], { seconds: 1 }),
     peak: await window.segbench.measurePeak(true, { trials: 2, ms: 30 }),

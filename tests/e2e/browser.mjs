@@ -1,14 +1,23 @@
 // Shared set-up of the end-to-end tests: serve dist/ on localhost and drive Debian's Chromium.
-import { chromium } from 'playwright-core';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
-  '--disable-quic'];
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
 
 /** Starts a server and a browser; returns { url, context, close }. `prefix` mounts dist/ under a sub-path. */
 export async function openBrowser({ prefix = '/' } = {}) {
@@ -36,7 +45,9 @@ export async function openPage(context, url) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   return { page, errors };
@@ -47,7 +58,9 @@ export function canvasStats(page, selector) {
   return page.$eval(selector, (canvas) => {
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     const levels = new Set();
-    let sum = 0, white = 0, colourful = 0;
+    let sum = 0,
+      white = 0,
+      colourful = 0;
     for (let i = 0; i < data.length; i += 4) {
       const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
       levels.add((r << 16) | (g << 8) | b);
@@ -56,22 +69,39 @@ export function canvasStats(page, selector) {
       if (Math.max(r, g, b) - Math.min(r, g, b) > 20) colourful += 1;
     }
     const n = data.length / 4;
-    return { width: canvas.width, height: canvas.height, distinct: levels.size, mean: sum / n,
-      whiteFraction: white / n, colourFraction: colourful / n };
+    return {
+      width: canvas.width,
+      height: canvas.height,
+      distinct: levels.size,
+      mean: sum / n,
+      whiteFraction: white / n,
+      colourFraction: colourful / n,
+    };
   });
 }
 
 /** Presses Train once every run is ready, waits until all finish, and returns the summary rows
  *  ({ spec, dice, checksum, … } as shown), sorted by spec. */
 export async function trainToEnd(page, timeout = 180_000) {
-  await page.waitForFunction(() => [...document.querySelectorAll('.run-status')]
-    .every((status) => status.textContent.includes('· ready')));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((status) => status.textContent.includes('· ready')),
+  );
   await page.click('#train');
   await page.waitForSelector('body[data-finished="true"]', { timeout });
-  await page.waitForTimeout(300);
-  return page.$$eval('#summary tbody tr', (rows) => rows.map((row) => Object.fromEntries(
-    [...row.querySelectorAll('[data-key]')].map((cell) => [cell.dataset.key, cell.textContent]),
-  )).sort((a, b) => a.spec.localeCompare(b.spec)));
+  // The redraw that marks the page finished renders the summary first (redraw.js): it shows the end.
+  return page.$$eval('#summary tbody tr', (rows) =>
+    rows
+      .map((row) =>
+        Object.fromEntries([...row.querySelectorAll('[data-key]')].map((cell) => [cell.dataset.key, cell.textContent])),
+      )
+      .sort((a, b) => a.spec.localeCompare(b.spec)),
+  );
+}
+
+/** Resolves after the page has drawn its next frames: what was scheduled before (a resize, a stroke's
+ *  redraw) has been drawn then. */
+export function nextFrames(page) {
+  return page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
 /** Replaces the experiment's losses by `specs` through the page's controls. */

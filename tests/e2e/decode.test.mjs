@@ -1,12 +1,17 @@
 // Uploaded files to pixels (www/js/decode.js), run in the page: a 40-megapixel photo is downscaled,
 // and each bad file is refused with a message before or instead of decoding.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import { openBrowser, openPage } from './browser.mjs';
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 
 test('decodes a 40-megapixel JPEG to the longest side and refuses bad files with a message', async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
@@ -24,7 +29,10 @@ test('decodes a 40-megapixel JPEG to the longest side and refuses bad files with
     };
     const outcome = async (name, bytes) => {
       try {
-        const { width, height, originalWidth, originalHeight, rgba } = await decodeImageFile(new File([bytes], name), 256);
+        const { width, height, originalWidth, originalHeight, rgba } = await decodeImageFile(new File([bytes], name), {
+          maxSide: 256,
+          maxPixels: 120_000_000,
+        });
         return { width, height, originalWidth, originalHeight, bytes: rgba.length };
       } catch (error) {
         return { message: error.message };
@@ -32,8 +40,10 @@ test('decodes a 40-megapixel JPEG to the longest side and refuses bad files with
     };
     const png = await encode(64, 48, 'image/png');
     // A valid PNG signature and IHDR claiming 100,000 × 100,000 pixels, nothing after it.
-    const huge = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82,
-      0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0, 8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    const huge = new Uint8Array([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82, 0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0,
+      8, 6, 0, 0, 0, 0, 0, 0, 0,
+    ]);
     const utf8 = (s) => new TextEncoder().encode(s);
     return {
       photo: await outcome('photo.jpg', await encode(8000, 5000, 'image/jpeg')),
@@ -46,7 +56,13 @@ test('decodes a 40-megapixel JPEG to the longest side and refuses bad files with
       truncated: await outcome('cut.png', png.subarray(0, 60)),
     };
   });
-  assert.deepEqual(result.photo, { width: 256, height: 160, originalWidth: 8000, originalHeight: 5000, bytes: 256 * 160 * 4 });
+  assert.deepEqual(result.photo, {
+    width: 256,
+    height: 160,
+    originalWidth: 8000,
+    originalHeight: 5000,
+    bytes: 256 * 160 * 4,
+  });
   assert.deepEqual(result.png, { width: 64, height: 48, originalWidth: 64, originalHeight: 48, bytes: 64 * 48 * 4 });
   assert.match(result.empty.message, /^empty\.png: the file is empty \(0 bytes\)/);
   assert.match(result.text.message, /not an image the page can read/);

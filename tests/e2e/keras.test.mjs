@@ -1,19 +1,24 @@
 // The Keras panel: after a short run the page shows the loss and model code of the selected run, and
 // downloads its weights (.npz in Keras layout), predicted masks (.png) and curves / metrics (.csv).
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openBrowser, openPage, setLosses } from './browser.mjs';
+import { after, before, test } from 'node:test';
+import { nextFrames, openBrowser, openPage, setLosses } from './browser.mjs';
 
 // Built by scripts/test.sh; its Keras export is what scripts/keras_verify.sh checks in Keras.
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 
 async function downloaded(page, button) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
@@ -24,8 +29,8 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   const { page, errors } = await openPage(browser.context, browser.url);
   await page.selectOption('#scene', 'blobs');
   await setLosses(page, ['0.5*bce+0.5*dice', 'wbce(scope=dataset)']);
-  await page.fill('#steps', '20');
-  await page.press('#steps', 'Tab');
+  await page.fill('#setting-steps', '20');
+  await page.press('#setting-steps', 'Tab');
   await page.waitForFunction(() => document.querySelector('.run-status')?.textContent.includes('/20'));
 
   assert.equal(await page.inputValue('#keras-run'), '0', 'the first run is selected');
@@ -35,7 +40,10 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   assert.ok(loss.includes('y_true: (batch, H, W, 1)'), loss);
   const model = await page.textContent('#keras-model');
   assert.equal((model.match(/layers\.Conv2D\(/g) ?? []).length, 3, model);
-  assert.ok(model.includes('layers.Conv2D(32, 3, padding="same", dilation_rate=1, activation="relu", name="conv1")'), model);
+  assert.ok(
+    model.includes('layers.Conv2D(32, 3, padding="same", dilation_rate=1, activation="relu", name="conv1")'),
+    model,
+  );
   assert.ok(model.includes('model.compile(optimizer=keras.optimizers.Adam('), model);
   assert.equal(await page.isDisabled('#keras-weights'), true, 'nothing to download before training');
 
@@ -76,7 +84,7 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   assert.ok(metrics.includes('1,0.5*bce+0.5*dice,heldout,'), metrics);
 
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.waitForTimeout(200);
+  await nextFrames(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 375 px`);
   assert.deepEqual(errors, []);

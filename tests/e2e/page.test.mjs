@@ -1,11 +1,16 @@
 // The page as a user first sees it: the engine loads, the footer names the kernel, the demo is drawn.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { openBrowser, openPage, canvasStats } from './browser.mjs';
+import { after, before, test } from 'node:test';
+import { canvasStats, openBrowser, openPage } from './browser.mjs';
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 
 test('loads the simd128 engine and says so in the footer', async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
@@ -44,13 +49,19 @@ test('changing scene and seed redraws the image', async () => {
   await page.close();
 });
 
-test('a bad seed gets a clear message and the scene stays', async () => {
+test("a bad seed gets the engine's message: refused and the scene stays, or clamped and said so", async () => {
   const { page } = await openPage(browser.context, browser.url);
-  await page.fill('#seed', '-5');
+  const before = await canvasStats(page, '#image-canvas');
+  await page.fill('#seed', '1.5');
   await page.press('#seed', 'Enter');
   await page.waitForSelector('#status.error');
-  assert.match(await page.textContent('#status'), /whole number from 0 to 999999/);
-  assert.ok((await canvasStats(page, '#image-canvas')).distinct > 500);
+  assert.match(await page.textContent('#status'), /seed.*must be a whole number, not "1\.5"/);
+  assert.deepEqual(await canvasStats(page, '#image-canvas'), before);
+  await page.fill('#seed', '-5');
+  await page.press('#seed', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#status').textContent.includes('out of range'));
+  assert.match(await page.textContent('#status'), /seed 0\).*seed -5 is out of range 0 to 9007199254740991; used 0/);
+  assert.equal(await page.inputValue('#seed'), '0');
   await page.close();
 });
 

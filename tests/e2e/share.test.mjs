@@ -1,9 +1,10 @@
 // Share links: a link copied from the page reproduces the experiment in a fresh browser and in the
 // native CLI, bit for bit; hostile links give a message and a working page.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { openBrowser, openPage, trainToEnd, setLosses } from './browser.mjs';
+import { test } from 'node:test';
+import { openBrowser, openPage, setLosses, trainToEnd } from './browser.mjs';
 
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
@@ -12,10 +13,10 @@ test('a copied link reproduces the runs in a fresh browser and in the CLI', asyn
   const { page, errors } = await openPage(first.context, first.url);
   await page.selectOption('#scene', 'blobs');
   await setLosses(page, ['dice(per_image=false)', 'focal(gamma=1)']);
-  await page.fill('#channels', '16');
-  await page.press('#channels', 'Tab');
-  await page.fill('#steps', '40');
-  await page.press('#steps', 'Tab');
+  await page.fill('#setting-ch', '16');
+  await page.press('#setting-ch', 'Tab');
+  await page.fill('#setting-steps', '40');
+  await page.press('#setting-steps', 'Tab');
   await page.$eval('#threshold', (slider) => {
     slider.value = '0.35';
     slider.dispatchEvent(new Event('input'));
@@ -33,13 +34,16 @@ test('a copied link reproduces the runs in a fresh browser and in the CLI', asyn
 
   const second = await openBrowser();
   const opened = await openPage(second.context, link.replace(/^http:\/\/[^/]+\//, second.url));
-  assert.equal(await opened.page.inputValue('#channels'), '16');
-  assert.equal(await opened.page.inputValue('#steps'), '40');
+  assert.equal(await opened.page.inputValue('#setting-ch'), '16');
+  assert.equal(await opened.page.inputValue('#setting-steps'), '40');
   assert.equal(await opened.page.inputValue('#scene'), 'blobs');
   assert.equal(await opened.page.inputValue('#threshold'), '0.35');
   assert.equal(await opened.page.textContent('#threshold-value'), '0.35');
   const reproduced = await trainToEnd(opened.page);
-  assert.deepEqual(reproduced, original.map((row) => ({ ...row, time: reproduced.find((r) => r.spec === row.spec).time })));
+  assert.deepEqual(
+    reproduced,
+    original.map((row) => ({ ...row, time: reproduced.find((r) => r.spec === row.spec).time })),
+  );
   assert.deepEqual(opened.errors, []);
   await second.close();
 
@@ -66,8 +70,11 @@ test('hostile links each give a message and a working page', async () => {
   ];
   for (const [fragment, message] of cases) {
     const { page, errors } = await openPage(browser.context, browser.url + fragment);
-    const text = await page.textContent('#settings-error');
+    const text = await page.textContent('#notices');
     assert.match(text, message, `${fragment.slice(0, 60)} → ${text}`);
+    assert.equal(await page.isVisible('#notices'), true, 'the notice is shown');
+    const top = await page.$eval('#notices', (notices) => notices.getBoundingClientRect().bottom);
+    assert.ok(top <= 900, `the notice is visible without scrolling (it ends at ${top} px)`);
     assert.equal(await page.$$eval('img', (images) => images.length), 0, 'nothing from a link becomes HTML');
     assert.equal(await page.isEnabled('#train'), true, `Train works after ${fragment.slice(0, 40)}`);
     assert.ok((await page.$$('#loss-list code')).length >= 1);
@@ -81,20 +88,20 @@ test('back and forward move between opened links; edits do not add history entri
   const browser = await openBrowser();
   const { page, errors } = await openPage(browser.context, `${browser.url}#v=1&demo=specks&ch=8`);
   const historyLength = await page.evaluate(() => history.length);
-  await page.fill('#layers', '3');
-  await page.press('#layers', 'Tab');
-  await page.fill('#steps', '77');
-  await page.press('#steps', 'Tab');
+  await page.fill('#setting-layers', '3');
+  await page.press('#setting-layers', 'Tab');
+  await page.fill('#setting-steps', '77');
+  await page.press('#setting-steps', 'Tab');
   assert.equal(await page.evaluate(() => history.length), historyLength);
   assert.match(page.url(), /layers=3/);
   await page.goto(`${browser.url}#v=1&demo=cracks&ch=24`);
-  await page.waitForFunction(() => document.querySelector('#channels').value === '24');
+  await page.waitForFunction(() => document.querySelector('#setting-ch').value === '24');
   assert.equal(await page.inputValue('#scene'), 'cracks');
   await page.goBack();
-  await page.waitForFunction(() => document.querySelector('#channels').value === '8');
+  await page.waitForFunction(() => document.querySelector('#setting-ch').value === '8');
   assert.equal(await page.inputValue('#scene'), 'specks');
-  assert.equal(await page.inputValue('#layers'), '3');
-  assert.equal(await page.inputValue('#steps'), '77');
+  assert.equal(await page.inputValue('#setting-layers'), '3');
+  assert.equal(await page.inputValue('#setting-steps'), '77');
   assert.deepEqual(errors, []);
   await browser.close();
 });

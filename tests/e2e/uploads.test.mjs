@@ -2,16 +2,21 @@
 // on; a mask painted with the pointer; every kind of bad file refused with a message while the images
 // already there stay; no request leaves the page; and a link with the images in it reproduces the
 // runs in a fresh browser and in the CLI.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { openBrowser, openPage, canvasStats, trainToEnd } from './browser.mjs';
+import { after, before, test } from 'node:test';
+import { canvasStats, nextFrames, openBrowser, openPage, trainToEnd } from './browser.mjs';
 
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 
 /** Encodes test files in the page: a photograph-like JPEG (lit gradient, texture, noise, a dark
  *  object with a soft shadow) and its mask as PNG; `spec` = { name, width, height, kind, ... }. */
@@ -32,7 +37,10 @@ async function makeFiles(page, specs) {
         c.fillStyle = sky;
         c.fillRect(0, 0, width, height);
         let seed = 7;
-        const random = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+        const random = () => {
+          seed = (seed * 16807) % 2147483647;
+          return seed / 2147483647;
+        };
         for (let i = 0; i < 400; i++) {
           c.fillStyle = `rgba(${90 + 80 * random()}, ${80 + 60 * random()}, 60, 0.25)`;
           c.fillRect(random() * width, random() * height, 2 + 6 * random(), 2 + 6 * random());
@@ -74,10 +82,14 @@ const uploadNames = (page) => page.$$eval('#upload-list li', (items) => items.ma
 async function upload(page, files) {
   const before = await page.textContent('#upload-message');
   await page.setInputFiles('#upload-input', files);
-  await page.waitForFunction((before) => {
-    const text = document.getElementById('upload-message').textContent;
-    return text !== before && !text.startsWith('Reading');
-  }, before, { timeout: 60_000 });
+  await page.waitForFunction(
+    (before) => {
+      const text = document.getElementById('upload-message').textContent;
+      return text !== before && !text.startsWith('Reading');
+    },
+    before,
+    { timeout: 60_000 },
+  );
   return page.textContent('#upload-message');
 }
 
@@ -103,8 +115,15 @@ test('photographs and their masks upload, train, and travel in a link that repro
   const facts = await page.$$eval('.object-fraction', (spans) => spans.map((s) => s.textContent));
   assert.match(facts[0], /^480×360, trained at 256×192 · 1\d\.\d % object · mask from field_mask\.png/);
   assert.match(facts[1], /held out|mask from meadow\.mask\.png/);
-  assert.equal(await page.isChecked('#upload-list li:nth-child(2) input[type="checkbox"]'), true, 'the last image is held out');
-  assert.match(await page.textContent('#status'), /1 training and 1 held-out images.*your images, trained at up to 256 px/);
+  assert.equal(
+    await page.isChecked('#upload-list li:nth-child(2) input[type="checkbox"]'),
+    true,
+    'the last image is held out',
+  );
+  assert.match(
+    await page.textContent('#status'),
+    /1 training and 1 held-out images.*your images, trained at up to 256 px/,
+  );
   const image = await canvasStats(page, '#image-canvas');
   assert.deepEqual([image.width, image.height], [256, 192]);
   assert.ok(image.colourFraction > 0.3, 'the photograph is drawn');
@@ -113,15 +132,20 @@ test('photographs and their masks upload, train, and travel in a link that repro
 
   // Two textured photographs at 64 px take more than a safe link; at 40 px they fit, and trained at
   // the link's size the link carries the training data exactly.
-  await setNumber(page, '#steps', 40);
+  await setNumber(page, '#setting-steps', 40);
   await page.click('#share-heading');
   assert.match(await page.textContent('#link-images-note'), /64-pixel copies.*train at 256/);
-  assert.match(await page.textContent('#link-length'), /longer than 8,000.*Make the images smaller in the link, or download the experiment file/);
+  assert.match(
+    await page.textContent('#link-length'),
+    /longer than 8,000.*Make the images smaller in the link, or download the experiment file/,
+  );
   await setNumber(page, '#link-side', 40);
   assert.match(await page.textContent('#link-images-note'), /40-pixel copies.*the link trains on 30-pixel crops/);
   await page.click('#train-link-copies');
-  assert.equal(await page.inputValue('#patch'), '30');
-  await page.waitForFunction(() => document.getElementById('link-images-note').textContent.includes('exactly as they are trained'));
+  assert.equal(await page.inputValue('#setting-patch'), '30');
+  await page.waitForFunction(() =>
+    document.getElementById('link-images-note').textContent.includes('exactly as they are trained'),
+  );
   assert.equal(await page.inputValue('#train-side'), '40');
   const link = await page.inputValue('#link');
   assert.match(link, /&data=[A-Za-z0-9_-]{200,}$/);
@@ -151,10 +175,13 @@ test('photographs and their masks upload, train, and travel in a link that repro
   const fresh = await openBrowser();
   const opened = await openPage(fresh.context, link.replace(/^http:\/\/[^/]+\//, fresh.url));
   assert.equal(await opened.page.inputValue('#scene'), '');
-  assert.equal(await opened.page.inputValue('#steps'), '40');
+  assert.equal(await opened.page.inputValue('#setting-steps'), '40');
   assert.equal(await opened.page.$$eval('#upload-list li', (items) => items.length), 2);
   const reproduced = await trainToEnd(opened.page, 300_000);
-  assert.deepEqual(reproduced.map(({ time, ...rest }) => rest), original.map(({ time, ...rest }) => rest));
+  assert.deepEqual(
+    reproduced.map(({ time, ...rest }) => rest),
+    original.map(({ time, ...rest }) => rest),
+  );
   assert.deepEqual(opened.errors, []);
   await fresh.close();
 
@@ -183,7 +210,7 @@ test('a mask is painted with the pointer: brush, eraser, fill, undo and redo', a
   await page.mouse.down();
   for (let i = 1; i <= 10; i++) await page.mouse.move(...at(0.1 + 0.08 * i, 0.5));
   await page.mouse.up();
-  await page.waitForTimeout(50);
+  await nextFrames(page);
   const stroke = await fraction();
   assert.ok(stroke > 3 && stroke < 30, `a horizontal stroke covers ${stroke} %`);
   await page.keyboard.press('e');
@@ -192,7 +219,7 @@ test('a mask is painted with the pointer: brush, eraser, fill, undo and redo', a
   await page.mouse.down();
   await page.mouse.move(...at(0.5, 0.8));
   await page.mouse.up();
-  await page.waitForTimeout(50);
+  await nextFrames(page);
   const erased = await fraction();
   assert.ok(erased < stroke, `the eraser removed paint: ${erased} < ${stroke}`);
   await page.keyboard.press('Control+z');
@@ -201,8 +228,8 @@ test('a mask is painted with the pointer: brush, eraser, fill, undo and redo', a
   assert.equal(await fraction(), erased, 'redo erases again');
   await page.keyboard.press('f');
   await page.mouse.click(...at(0.02, 0.05));
-  await page.waitForTimeout(50);
-  assert.ok(await fraction() > 90, 'fill switched the background region to object');
+  await nextFrames(page);
+  assert.ok((await fraction()) > 90, 'fill switched the background region to object');
   await page.click('#painter-undo');
   assert.equal(await fraction(), erased);
   await page.click('#painter-done');
@@ -210,7 +237,10 @@ test('a mask is painted with the pointer: brush, eraser, fill, undo and redo', a
   const facts = await page.textContent('.object-fraction');
   assert.match(facts, new RegExp(`${erased.toFixed(1).replace('.', '\\.')} % object · mask painted`));
   const mask = await canvasStats(page, '#mask-canvas');
-  assert.ok(Math.abs(100 * mask.whiteFraction - erased) < 2, `the ground truth shows the painted mask: ${100 * mask.whiteFraction}`);
+  assert.ok(
+    Math.abs(100 * mask.whiteFraction - erased) < 2,
+    `the ground truth shows the painted mask: ${100 * mask.whiteFraction}`,
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -230,18 +260,35 @@ test('bad files each give a message and the images already there stay', async ()
   const png = good.buffer;
   const jpegs = await makeFiles(page, [{ name: 'cut.jpg', width: 300, height: 200, kind: 'photo' }]);
   const utf8 = (name, text) => ({ name, mimeType: 'image/png', buffer: Buffer.from(text) });
-  const hugeHeader = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82,
-    0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0, 8, 6, 0, 0, 0, 0, 0, 0, 0]);
+  const hugeHeader = Buffer.from([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82, 0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0, 8,
+    6, 0, 0, 0, 0, 0, 0, 0,
+  ]);
   const [wrongMask] = await makeFiles(page, [{ name: 'other_mask.png', width: 60, height: 45, kind: 'mask' }]);
   const cases = [
-    [[{ name: 'zero.png', mimeType: 'image/png', buffer: Buffer.alloc(0) }], /zero\.png: the file is empty \(0 bytes\)/],
+    [
+      [{ name: 'zero.png', mimeType: 'image/png', buffer: Buffer.alloc(0) }],
+      /zero\.png: the file is empty \(0 bytes\)/,
+    ],
     [[utf8('notes.png', 'shopping list: milk, eggs')], /notes\.png: this is not an image the page can read/],
     [[utf8('paper.png', '%PDF-1.7\n1 0 obj <<>>\n')], /paper\.png: this is a PDF, not an image/],
-    [[{ ...jpegs[0], name: 'cut.jpg', buffer: jpegs[0].buffer.subarray(0, 400) }], /cut\.jpg: the JPEG file could not be decoded: it is damaged or truncated/],
-    [[{ name: 'cut.png', mimeType: 'image/png', buffer: png.subarray(0, 60) }], /cut\.png: .*could not be decoded|cut\.png: this is not an image/],
+    [
+      [{ ...jpegs[0], name: 'cut.jpg', buffer: jpegs[0].buffer.subarray(0, 400) }],
+      /cut\.jpg: the JPEG file could not be decoded: it is damaged or truncated/,
+    ],
+    [
+      [{ name: 'cut.png', mimeType: 'image/png', buffer: png.subarray(0, 60) }],
+      /cut\.png: .*could not be decoded|cut\.png: this is not an image/,
+    ],
     [[{ name: 'huge.png', mimeType: 'image/png', buffer: hugeHeader }], /claims 100,000 × 100,000 pixels/],
-    [[utf8('logo.png', '<svg xmlns="http://www.w3.org/2000/svg"><script>window.pwned=1</script></svg>')], /SVG drawings are not accepted/],
-    [[{ ...small, name: 'other.png' }, wrongMask], /other_mask\.png: the mask is 60×45 pixels but its image other\.png is 120×90/],
+    [
+      [utf8('logo.png', '<svg xmlns="http://www.w3.org/2000/svg"><script>window.pwned=1</script></svg>')],
+      /SVG drawings are not accepted/,
+    ],
+    [
+      [{ ...small, name: 'other.png' }, wrongMask],
+      /other_mask\.png: the mask is 60×45 pixels but its image other\.png is 120×90/,
+    ],
     [[utf8('lonely_mask.png', 'x')], /lonely_mask\.png: no image named "lonely"/],
   ];
   for (const [files, message] of cases) {
@@ -258,7 +305,10 @@ test('bad files each give a message and the images already there stay', async ()
   // A 40-megapixel photograph works, downscaled.
   const [photo] = await makeFiles(page, [{ name: 'big.jpg', width: 8000, height: 5000, kind: 'photo' }]);
   assert.match(await upload(page, [photo]), /Added 1 image and 0 masks/);
-  assert.match(await page.textContent('#upload-list li:nth-child(2) .object-fraction'), /^8000×5000, trained at 256×160 ·/);
+  assert.match(
+    await page.textContent('#upload-list li:nth-child(2) .object-fraction'),
+    /^8000×5000, trained at 256×160 ·/,
+  );
 
   // Empty and full masks are accepted with a warning that says what the losses will do.
   const [blank] = await makeFiles(page, [{ name: 'empty_mask.png', width: 120, height: 90, kind: 'empty-mask' }]);
@@ -292,11 +342,22 @@ test('an experiment file carries images at training size; a bad one changes noth
 
   const other = await openPage(browser.context, browser.url);
   const status = await other.page.textContent('#status');
-  await other.page.setInputFiles('#open-experiment', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"segloss-experiment","version":1,"query":"v=1&data=AAAA"}') });
-  await other.page.waitForFunction(() => document.getElementById('link-copied').textContent !== '');
-  assert.match(await other.page.textContent('#link-copied'), /could not be read \(the images in this link are damaged.*nothing was changed/);
+  await other.page.setInputFiles('#open-experiment', {
+    name: 'bad.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format":"segloss-experiment","version":1,"query":"v=1&data=AAAA"}'),
+  });
+  await other.page.waitForSelector('#notices:not([hidden])');
+  assert.match(
+    await other.page.textContent('#notices'),
+    /could not be read \(the images in this link are damaged.*nothing was changed/,
+  );
   assert.equal(await other.page.textContent('#status'), status);
-  await other.page.setInputFiles('#open-experiment', { name: 'e.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await other.page.setInputFiles('#open-experiment', {
+    name: 'e.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(text),
+  });
   await other.page.waitForFunction(() => document.getElementById('status').textContent.includes('your images'));
   assert.match(await other.page.textContent('#status'), /1 training and 0 held-out images.*trained at up to 256 px/);
   const image = await canvasStats(other.page, '#image-canvas');
@@ -310,13 +371,19 @@ test('a colour-coded label image gives the mask of the chosen colour', async () 
   const { page, errors } = await openPage(browser.context, browser.url);
   await page.click('#uploads summary');
   await page.selectOption('#mask-rule', 'colour');
-  await page.$eval('#mask-colour', (input) => { input.value = '#ff0000'; input.dispatchEvent(new Event('change')); });
+  await page.$eval('#mask-colour', (input) => {
+    input.value = '#ff0000';
+    input.dispatchEvent(new Event('change'));
+  });
   const files = await makeFiles(page, [
     { name: 'street.jpg', width: 160, height: 80, kind: 'photo' },
     { name: 'street_mask.png', width: 160, height: 80, kind: 'labels' },
   ]);
   assert.match(await upload(page, files), /Added 1 image and 1 mask/);
-  assert.match(await page.textContent('.object-fraction'), /25\.0 % object · mask from street_mask\.png \(colour #ff0000\)/);
+  assert.match(
+    await page.textContent('.object-fraction'),
+    /25\.0 % object · mask from street_mask\.png \(colour #ff0000\)/,
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -329,13 +396,17 @@ test('images can be dropped on the page and pasted from the clipboard', async ()
   await page.evaluate((bytes) => {
     const transfer = new DataTransfer();
     transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.jpg', { type: 'image/jpeg' }));
-    document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    document
+      .getElementById('drop-zone')
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   }, bytes);
   await page.waitForFunction(() => document.querySelectorAll('#upload-list li').length === 1);
   await page.evaluate((bytes) => {
     const transfer = new DataTransfer();
     transfer.items.add(new File([new Uint8Array(bytes)], 'image.png', { type: 'image/jpeg' }));
-    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+    document.body.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }),
+    );
   }, bytes);
   await page.waitForFunction(() => document.querySelectorAll('#upload-list li').length === 2);
   const names = await uploadNames(page);

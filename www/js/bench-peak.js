@@ -6,7 +6,16 @@
 const CHAINS = 12; // enough independent chains to hide mul+add latency, few enough to stay in registers
 const UNROLL = 2; // chain updates per chain per loop iteration
 
-const leb = (n) => { const out = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n); return out; };
+const leb = (n) => {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+};
 const f32 = (x) => [...new Uint8Array(new Float32Array([x]).buffer)];
 const section = (id, body) => [id, ...leb(body.length), ...body];
 
@@ -16,7 +25,8 @@ function moduleBytes(simd) {
   const splat = simd ? [0xfd, 0x13] : []; // f32x4.splat
   const mul = simd ? [0xfd, ...leb(230)] : [0x94];
   const add = simd ? [0xfd, ...leb(228)] : [0x92];
-  const A = CHAINS + 1, B = CHAINS + 2; // locals 1..CHAINS are the chains, then a, b
+  const A = CHAINS + 1,
+    B = CHAINS + 2; // locals 1..CHAINS are the chains, then a, b
   const code = [];
   for (let i = 1; i <= CHAINS; i++) code.push(0x43, ...f32(1 + i / 64), ...splat, 0x21, i);
   code.push(0x43, ...f32(0.9999), ...splat, 0x21, A, 0x43, ...f32(0.0001), ...splat, 0x21, B);
@@ -31,7 +41,14 @@ function moduleBytes(simd) {
   code.push(0x0b);
   const body = [1, ...leb(CHAINS + 2), type, ...code];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
     ...section(1, [1, 0x60, 1, 0x7f, 1, 0x7d]),
     ...section(3, [1, 0]),
     ...section(7, [1, 3, ...new TextEncoder().encode('run'), 0, 0]),
@@ -45,15 +62,23 @@ export async function measurePeak(simd, { trials = 7, ms = 150 } = {}) {
   const run = instance.exports.run;
   const flopsPerIteration = CHAINS * UNROLL * 2 * (simd ? 4 : 1);
   let iterations = 1 << 16;
-  for (;;) { // calibrate (and warm up the optimizing tier)
-    const t = performance.now(); run(iterations); const dt = performance.now() - t;
-    if (dt > ms / 4) { iterations = Math.ceil(iterations * ms / dt); break; }
+  for (;;) {
+    // calibrate (and warm up the optimizing tier)
+    const t = performance.now();
+    run(iterations);
+    const dt = performance.now() - t;
+    if (dt > ms / 4) {
+      iterations = Math.ceil((iterations * ms) / dt);
+      break;
+    }
     iterations *= 4;
   }
   const rates = [];
   for (let i = 0; i < trials; i++) {
-    const t = performance.now(); run(iterations); const dt = (performance.now() - t) / 1e3;
-    rates.push(iterations * flopsPerIteration / dt / 1e9);
+    const t = performance.now();
+    run(iterations);
+    const dt = (performance.now() - t) / 1e3;
+    rates.push((iterations * flopsPerIteration) / dt / 1e9);
   }
   rates.sort((a, b) => a - b);
   return { gflops: rates[rates.length - 1], median: rates[rates.length >> 1], chains: CHAINS, simd };

@@ -8,7 +8,10 @@ self.onmessage = async ({ data: { module, glueUrl, query, seconds } }) => {
     run.step(1); // warm-up
     const started = performance.now();
     let steps = 0;
-    while (performance.now() - started < seconds * 1000) { run.step(1); steps += 1; }
+    while (performance.now() - started < seconds * 1000) {
+      run.step(1);
+      steps += 1;
+    }
     self.postMessage({ steps, seconds: (performance.now() - started) / 1000 });
   } catch (error) {
     self.postMessage({ error: String(error?.message ?? error) });

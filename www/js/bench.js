@@ -3,7 +3,7 @@
 // of the rounds after warm-up. scripts/bench-run.mjs drives `window.segbench` in headless Chromium.
 
 import { measurePeak } from './bench-peak.js';
-import { tfjsTrainer, jaxTrainer } from './bench-peers.js';
+import { jaxTrainer, tfjsTrainer } from './bench-peers.js';
 
 /** W1 and W3 as issue 8 defines them; W2 is the page's default experiment (demo scene, 4 × 32×32 crops). */
 export const WORKLOADS = {
@@ -11,7 +11,8 @@ export const WORKLOADS = {
   W2: { n: 4, h: 32, w: 32, pageDefault: true },
   W3: { n: 1, h: 256, w: 256 },
 };
-const CHANNELS = 32, KERNEL = 3;
+const CHANNELS = 32,
+  KERNEL = 3;
 
 /** FLOPs of one step, counted as ModelConfig::flops_per_step does (2 per multiply-add, padding included). */
 export function flopsPerStep({ n, h, w }) {
@@ -32,14 +33,21 @@ function mulberry32(seed) {
 /** Seeded images (uniform noise) with a centred disc as the mask: RGBA and 0/1 mask bytes for ours, floats for peers. */
 export function makeData({ n, h, w }, seed = 2) {
   const random = mulberry32(seed);
-  const images = [], x = new Float32Array(n * h * w * 3), y = new Float32Array(n * h * w);
+  const images = [],
+    x = new Float32Array(n * h * w * 3),
+    y = new Float32Array(n * h * w);
   for (let b = 0; b < n; b++) {
-    const rgba = new Uint8ClampedArray(h * w * 4), mask = new Uint8Array(h * w);
+    const rgba = new Uint8ClampedArray(h * w * 4),
+      mask = new Uint8Array(h * w);
     const r2 = (0.23 * Math.min(h, w)) ** 2;
     for (let i = 0; i < h * w; i++) {
-      for (let c = 0; c < 3; c++) { rgba[i * 4 + c] = Math.floor(random() * 256); x[(b * h * w + i) * 3 + c] = rgba[i * 4 + c] / 255; }
+      for (let c = 0; c < 3; c++) {
+        rgba[i * 4 + c] = Math.floor(random() * 256);
+        x[(b * h * w + i) * 3 + c] = rgba[i * 4 + c] / 255;
+      }
       rgba[i * 4 + 3] = 255;
-      const dy = Math.floor(i / w) - h / 2, dx = (i % w) - w / 2;
+      const dy = Math.floor(i / w) - h / 2,
+        dx = (i % w) - w / 2;
       const inside = dy * dy + dx * dx < r2 ? 1 : 0;
       mask[i] = inside;
       y[b * h * w + i] = inside;
@@ -52,8 +60,13 @@ export function makeData({ n, h, w }, seed = 2) {
 /** He-uniform HWIO weights and zero biases for 3→C→C→1, seeded. */
 export function makeWeights(seed = 1) {
   const random = mulberry32(seed);
-  return [[KERNEL, KERNEL, 3, CHANNELS], [KERNEL, KERNEL, CHANNELS, CHANNELS], [1, 1, CHANNELS, 1]].map((shape) => {
-    const fanIn = shape[0] * shape[1] * shape[2], limit = Math.sqrt(6 / fanIn);
+  return [
+    [KERNEL, KERNEL, 3, CHANNELS],
+    [KERNEL, KERNEL, CHANNELS, CHANNELS],
+    [1, 1, CHANNELS, 1],
+  ].map((shape) => {
+    const fanIn = shape[0] * shape[1] * shape[2],
+      limit = Math.sqrt(6 / fanIn);
     const weight = Float32Array.from({ length: fanIn * shape[3] }, () => (random() * 2 - 1) * limit);
     return { shape, weight, bias: new Float32Array(shape[3]) };
   });
@@ -98,22 +111,36 @@ async function oursTrainer(flavour, workload, data) {
 export const FRAMEWORKS = {
   'ours-simd128': (wl, data) => oursTrainer('simd128', wl, data),
   'ours-portable': (wl, data) => oursTrainer('portable', wl, data),
-  'tfjs-cpu': (wl, data, init) => tfjsTrainer('cpu', data, init),
-  'tfjs-webgl': (wl, data, init) => tfjsTrainer('webgl', data, init),
-  'jax-js-wasm': (wl, data, init) => jaxTrainer('wasm', data, init),
-  'jax-js-webgl': (wl, data, init) => jaxTrainer('webgl', data, init),
+  'tfjs-cpu': (_wl, data, init) => tfjsTrainer('cpu', data, init),
+  'tfjs-webgl': (_wl, data, init) => tfjsTrainer('webgl', data, init),
+  'jax-js-wasm': (_wl, data, init) => jaxTrainer('wasm', data, init),
+  'jax-js-webgl': (_wl, data, init) => jaxTrainer('webgl', data, init),
 };
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 /**
  * Trains every framework on `name`: `warmup` steps each (`peerWarmup` for peers), then rounds of one timed step each (A B C A B C…)
  * until each has `rounds` samples or, for slow ones, `minRounds` samples and `budgetMs` spent.
  */
-export async function benchWorkload(name, { frameworks = Object.keys(FRAMEWORKS), warmup = 2, peerWarmup = warmup,
-  rounds = 7, minRounds = 3, budgetMs = 20000 } = {}) {
+export async function benchWorkload(
+  name,
+  {
+    frameworks = Object.keys(FRAMEWORKS),
+    warmup = 2,
+    peerWarmup = warmup,
+    rounds = 7,
+    minRounds = 3,
+    budgetMs = 20000,
+  } = {},
+) {
   const workload = WORKLOADS[name];
-  const data = makeData(workload), init = makeWeights();
+  const data = makeData(workload),
+    init = makeWeights();
   const flops = flopsPerStep(workload);
   const entries = [];
   for (const id of frameworks) {
@@ -124,7 +151,10 @@ export async function benchWorkload(name, { frameworks = Object.keys(FRAMEWORKS)
       if (!make) throw new Error(`unknown framework ${id}`);
       entry.trainer = await make(workload, data, init);
       const steps = id.startsWith('ours') ? warmup : peerWarmup;
-      for (let i = 0; i < steps; i++) { await entry.trainer.activate(); entry.losses.push(await entry.trainer.step()); }
+      for (let i = 0; i < steps; i++) {
+        await entry.trainer.activate();
+        entry.losses.push(await entry.trainer.step());
+      }
     } catch (error) {
       entry.error = String(error?.message ?? error);
       entry.trainer = null;
@@ -148,11 +178,21 @@ export async function benchWorkload(name, { frameworks = Object.keys(FRAMEWORKS)
     }
   }
   return {
-    workload: name, ...workload, flopsPerStep: flops,
+    workload: name,
+    ...workload,
+    flopsPerStep: flops,
     results: entries.map(({ id, samples, losses, error, trainer }) => {
       const ms = samples.length ? median(samples) : null;
-      return { id, msPerStep: ms, gflops: ms ? flops / ms / 1e6 : null, samples: samples.map((s) => +s.toFixed(2)),
-        firstLoss: losses[0], lastLoss: losses[losses.length - 1], kernel: trainer?.kernel, error };
+      return {
+        id,
+        msPerStep: ms,
+        gflops: ms ? flops / ms / 1e6 : null,
+        samples: samples.map((s) => +s.toFixed(2)),
+        firstLoss: losses[0],
+        lastLoss: losses[losses.length - 1],
+        kernel: trainer?.kernel,
+        error,
+      };
     }),
   };
 }
@@ -167,33 +207,49 @@ export async function benchScaling(name, counts = [1, 2, 4], { seconds = 6, flav
   const out = [];
   for (const count of counts) {
     const workers = Array.from({ length: count }, () => new Worker('js/bench-worker.js', { type: 'module' }));
-    const results = await Promise.all(workers.map((worker) => new Promise((resolve, reject) => {
-      worker.onmessage = ({ data: m }) => (m.error ? reject(new Error(m.error)) : resolve(m));
-      worker.onerror = (e) => reject(new Error(e.message));
-      worker.postMessage({ module, glueUrl, query, seconds });
-    })));
-    workers.forEach((w) => w.terminate());
+    const results = await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise((resolve, reject) => {
+            worker.onmessage = ({ data: m }) => (m.error ? reject(new Error(m.error)) : resolve(m));
+            worker.onerror = (e) => reject(new Error(e.message));
+            worker.postMessage({ module, glueUrl, query, seconds });
+          }),
+      ),
+    );
+    for (const worker of workers) worker.terminate();
     const each = results.map((r) => r.steps / r.seconds);
-    out.push({ runs: count, stepsPerSecondEach: each.map((s) => +s.toFixed(3)), stepsPerSecondTotal: +each.reduce((a, b) => a + b, 0).toFixed(3) });
+    out.push({
+      runs: count,
+      stepsPerSecondEach: each.map((s) => +s.toFixed(3)),
+      stepsPerSecondTotal: +each.reduce((a, b) => a + b, 0).toFixed(3),
+    });
   }
   return { workload: name, flavour, seconds, scaling: out };
 }
 
 /** Browser and renderer facts that belong next to the numbers. */
 export function environment() {
-  const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+  const gl =
+    document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
   let renderer = null;
   if (gl) {
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     renderer = info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
   }
-  return { userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, webglRenderer: renderer,
-    tfjsVersion: globalThis.tf?.version?.tfjs ?? null };
+  return {
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    webglRenderer: renderer,
+    tfjsVersion: globalThis.tf?.version?.tfjs ?? null,
+  };
 }
 
 window.segbench = { environment, measurePeak, benchWorkload, benchScaling, flopsPerStep, WORKLOADS };
 document.body.dataset.ready = 'true';
 
 if (new URLSearchParams(location.search).has('run')) {
-  benchWorkload('W2', { rounds: 3 }).then((r) => { document.getElementById('out').textContent = JSON.stringify(r, null, 2); });
+  benchWorkload('W2', { rounds: 3 }).then((r) => {
+    document.getElementById('out').textContent = JSON.stringify(r, null, 2);
+  });
 }

@@ -1,8 +1,7 @@
 // Live curves drawn by uPlot: training loss (smoothed, each run divided by its first value, since losses
 // live on different scales) and held-out Dice, all runs on one chart each, x = step.
 import uPlot from '../vendor/uPlot.esm.js';
-
-const PALETTE = ['#2962ff', '#e53935', '#43a047', '#fb8c00', '#8e24aa', '#00897b'];
+import { runColour } from './canvas.js';
 
 // Each step's loss is of one random batch, so the raw curve is mostly noise: an exponential moving
 // average (weight SMOOTHING on the past, bias-corrected like TensorBoard's) shows the trend.
@@ -19,8 +18,6 @@ function smoothed(values) {
   });
 }
 
-export const runColour = (index) => PALETTE[index % PALETTE.length];
-
 export class Charts {
   constructor(lossBox, diceBox) {
     this.boxes = [lossBox, diceBox];
@@ -32,13 +29,22 @@ export class Charts {
     for (const plot of this.plots) plot.destroy();
     const width = this.width();
     const series = runs.map((run, i) => ({ label: run.spec, stroke: runColour(i), width: 2, spanGaps: true }));
-    const make = (box, yLabel, range) => new uPlot({
-      width, height: 220, series: [{ label: 'step' }, ...series],
-      scales: { x: { time: false }, y: range ? { range } : {} },
-      axes: [{ label: 'step', stroke: 'currentColor', grid: { stroke: '#8884' } },
-        { label: yLabel, stroke: 'currentColor', grid: { stroke: '#8884' } }],
-      legend: { live: false },
-    }, [[], ...runs.map(() => [])], box);
+    const make = (box, yLabel, range) =>
+      new uPlot(
+        {
+          width,
+          height: 220,
+          series: [{ label: 'step' }, ...series],
+          scales: { x: { time: false }, y: range ? { range } : {} },
+          axes: [
+            { label: 'step', stroke: 'currentColor', grid: { stroke: '#8884' } },
+            { label: yLabel, stroke: 'currentColor', grid: { stroke: '#8884' } },
+          ],
+          legend: { live: false },
+        },
+        [[], ...runs.map(() => [])],
+        box,
+      );
     this.plots = [make(this.boxes[0], 'loss / loss at step 1'), make(this.boxes[1], 'Dice', [0, 1])];
   }
 
@@ -49,7 +55,9 @@ export class Charts {
     const position = new Map(steps.map((s, i) => [s, i]));
     const column = (run, values) => {
       const out = new Array(steps.length).fill(null);
-      run.history.step.forEach((s, i) => { out[position.get(s)] = values(i); });
+      run.history.step.forEach((s, i) => {
+        out[position.get(s)] = values(i);
+      });
       return out;
     };
     if (which !== 1) {

@@ -6,8 +6,8 @@ import { decodeImageFile } from './decode.js';
 let api = null;
 let ready = null; // the module's instantiation, which decodes wait for
 
-async function decode({ file, maxSide, role, colour }) {
-  const picture = await decodeImageFile(file, maxSide, { mask: role === 'mask' });
+async function decode({ file, maxSide, maxPixels, role, colour }) {
+  const picture = await decodeImageFile(file, { maxSide, maxPixels, mask: role === 'mask' });
   await ready;
   const { rgba, width, height } = picture;
   let mask;

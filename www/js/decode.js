@@ -3,8 +3,6 @@
 // script) are never handed to a decoder and a header claiming a gigantic size is refused without
 // allocating it. Uses only createImageBitmap and OffscreenCanvas, so it runs in a worker as well.
 
-/** Largest image accepted, in pixels: a 40-megapixel photo passes, 100,000 × 100,000 does not. */
-export const MAX_PIXELS = 120_000_000;
 const READABLE = 'PNG, JPEG, WebP, GIF, BMP or AVIF';
 
 const startsWith = (bytes, ...values) => values.every((v, i) => bytes[i] === v);
@@ -33,7 +31,10 @@ export function sniff(b) {
   if (text(b, 0, 4) === 'GIF8') return { kind: 'GIF', size: { width: b[6] + (b[7] << 8), height: b[8] + (b[9] << 8) } };
   if (text(b, 0, 2) === 'BM' && b.length >= 26) {
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    return { kind: 'BMP', size: { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) } };
+    return {
+      kind: 'BMP',
+      size: { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) },
+    };
   }
   if (text(b, 0, 4) === 'RIFF' && text(b, 8, 12) === 'WEBP') return { kind: 'WebP', size: null };
   if (text(b, 4, 8) === 'ftyp' && /avi[fs]/.test(text(b, 8, 12))) return { kind: 'AVIF', size: null };
@@ -51,19 +52,25 @@ export function fittedSize(width, height, maxSide) {
   return { width: scale(width), height: scale(height) };
 }
 
-/** Resolves to { rgba, width, height, originalWidth, originalHeight } or rejects with an Error whose
- *  message names the file and says what to do. A `mask` is decoded without colour conversion or
- *  smoothing, so its pixels keep their exact values (class indices, alpha). */
-export async function decodeImageFile(file, maxSide, { mask = false } = {}) {
-  const refuse = (why) => { throw new Error(`${file.name}: ${why}`); };
+/** Resolves to { rgba, width, height, originalWidth, originalHeight } no longer than `maxSide`, or rejects
+ *  with an Error whose message names the file and says what to do; a file of more than `maxPixels`
+ *  pixels is refused before it is decoded. A `mask` is decoded without colour conversion or smoothing,
+ *  so its pixels keep their exact values (class indices, alpha). */
+export async function decodeImageFile(file, { maxSide, maxPixels, mask = false }) {
+  const refuse = (why) => {
+    throw new Error(`${file.name}: ${why}`);
+  };
   if (file.size === 0) refuse('the file is empty (0 bytes).');
   const { kind, size } = sniff(new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()));
-  if (kind === 'SVG') refuse(`SVG drawings are not accepted (they are not pixels and may contain script); export it as PNG first.`);
+  if (kind === 'SVG')
+    refuse(`SVG drawings are not accepted (they are not pixels and may contain script); export it as PNG first.`);
   if (kind === 'PDF') refuse(`this is a PDF, not an image; use a ${READABLE} file.`);
   if (kind === null) refuse(`this is not an image the page can read; use a ${READABLE} file.`);
-  if (size && size.width * size.height > MAX_PIXELS) {
-    refuse(`the ${kind} header claims ${size.width.toLocaleString('en')} × ${size.height.toLocaleString('en')} pixels, ` +
-      `more than the ${MAX_PIXELS / 1e6} megapixels the page accepts.`);
+  if (size && size.width * size.height > maxPixels) {
+    refuse(
+      `the ${kind} header claims ${size.width.toLocaleString('en')} × ${size.height.toLocaleString('en')} pixels, ` +
+        `more than the ${maxPixels / 1e6} megapixels the page accepts.`,
+    );
   }
   let bitmap;
   try {
@@ -77,8 +84,13 @@ export async function decodeImageFile(file, maxSide, { mask = false } = {}) {
   context.imageSmoothingEnabled = !mask;
   context.imageSmoothingQuality = 'high';
   context.drawImage(bitmap, 0, 0, width, height);
-  const result = { rgba: context.getImageData(0, 0, width, height).data, width, height,
-    originalWidth: bitmap.width, originalHeight: bitmap.height };
+  const result = {
+    rgba: context.getImageData(0, 0, width, height).data,
+    width,
+    height,
+    originalWidth: bitmap.width,
+    originalHeight: bitmap.height,
+  };
   bitmap.close();
   return result;
 }

@@ -1,39 +1,38 @@
 // The experiment file: every setting and the user's images at training size, as JSON, for
 // experiments too large for a link. Opening one that is not valid changes nothing.
+import { download } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 const FORMAT = 'segloss-experiment';
 const VERSION = 1;
-/** An experiment file holds at most 16 M characters of query; its JSON a little more. */
-const MAX_BYTES = 17 * 1024 * 1024;
+/** The JSON around an experiment file's query. */
+const WRAPPING_BYTES = 1024 * 1024;
 
 export class ExperimentFile {
-  /** `query()` is the current experiment; `open(query)` restores one and returns '' or a message. */
-  constructor({ query, open }) {
+  /** `query()` is the current experiment; `open(query)` restores one; `refuse(text)` says why a file
+   *  was not opened; `maxQuery` is the longest query the engine reads from a file. */
+  constructor({ query, open, refuse, maxQuery }) {
+    this.maxBytes = maxQuery + WRAPPING_BYTES;
     $('save-experiment').addEventListener('click', () => {
       const text = JSON.stringify({ format: FORMAT, version: VERSION, query: query() });
-      const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = 'segloss-experiment.json';
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      this.message('');
+      download(new Blob([text], { type: 'application/json' }), 'segloss-experiment.json');
     });
     $('open-experiment').addEventListener('change', async (event) => {
       const [file] = event.target.files;
       event.target.value = '';
-      if (file) this.message(await this.read(file, open));
+      if (!file) return;
+      const parsed = await this.read(file);
+      if (typeof parsed === 'string') refuse(parsed);
+      else open(parsed.query);
     });
   }
 
-  message(text) {
-    $('link-copied').textContent = text;
-    $('link-copied').classList.toggle('error', text !== '');
-  }
-
-  async read(file, open) {
-    if (file.size > MAX_BYTES) return `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; an experiment file is at most 17 MB.`;
+  /** The file's { query }, or why it is not an experiment file this page reads. */
+  async read(file) {
+    if (file.size > this.maxBytes) {
+      const mb = (bytes) => (bytes / 1e6).toFixed(1);
+      return `${file.name} is ${mb(file.size)} MB; an experiment file is at most ${mb(this.maxBytes)} MB.`;
+    }
     let parsed;
     try {
       parsed = JSON.parse(await file.text());
@@ -46,6 +45,6 @@ export class ExperimentFile {
     if (parsed.version !== VERSION) {
       return `${file.name} is experiment file version ${String(parsed.version).slice(0, 20)}; this page reads version ${VERSION}.`;
     }
-    return open(parsed.query);
+    return { query: parsed.query };
   }
 }

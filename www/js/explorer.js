@@ -3,8 +3,12 @@
 import uPlot from '../vendor/uPlot.esm.js';
 
 const FIELDS = [
-  ['formula', 'Formula'], ['convention', 'Matches'], ['defaults', 'Parameters (defaults)'],
-  ['reduction', 'Reduction'], ['emptyMask', 'Empty mask'], ['whenToUse', 'When to use it'],
+  ['formula', 'Formula'],
+  ['convention', 'Matches'],
+  ['defaults', 'Parameters (defaults)'],
+  ['reduction', 'Reduction'],
+  ['emptyMask', 'Empty mask'],
+  ['whenToUse', 'When to use it'],
 ];
 
 export class LossExplorer {
@@ -37,10 +41,11 @@ export class LossExplorer {
     const curves = this.api.lossCurves(entry.name, this.fraction);
     const note = document.createElement('p');
     note.className = 'hint';
-    note.textContent = `A 1000-pixel image with ${(100 * this.fraction).toFixed(1)} % object pixels (the current image's `
-      + 'fraction), every pixel predicted with the same object probability p (x axis). Left: the loss. Right: how hard '
-      + 'the loss pushes one object pixel and one background pixel, |∂loss/∂logit|. Per-pixel losses such as bce push '
-      + 'every pixel alike; region losses such as dice push the rare class harder when it is rare.';
+    note.textContent =
+      `A 1000-pixel image with ${(100 * this.fraction).toFixed(1)} % object pixels (the current image's ` +
+      'fraction), every pixel predicted with the same object probability p (x axis). Left: the loss. Right: how hard ' +
+      'the loss pushes one object pixel and one background pixel, |∂loss/∂logit|. Per-pixel losses such as bce push ' +
+      'every pixel alike; region losses such as dice push the rare class harder when it is rare.';
     const charts = document.createElement('div');
     charts.className = 'charts';
     for (const plot of this.plots) plot.destroy();
@@ -51,18 +56,36 @@ export class LossExplorer {
       caption.textContent = title;
       figure.append(caption);
       charts.append(figure);
-      return new uPlot({
-        width, height: 200, scales: { x: { time: false } },
-        series: [{ label: 'p(object)' }, ...series],
-        axes: [{ label: 'predicted object probability', stroke: 'currentColor' },
-          { stroke: 'currentColor', size: 56, values: (u, ticks) => ticks.map((v) => String(Number(v.toPrecision(2)))) }],
-      }, [Array.from(curves.p), ...data.map((d) => Array.from(d))], figure);
+      return new uPlot(
+        {
+          width,
+          height: 200,
+          scales: { x: { time: false } },
+          series: [{ label: 'p(object)' }, ...series],
+          axes: [
+            { label: 'predicted object probability', stroke: 'currentColor' },
+            {
+              stroke: 'currentColor',
+              size: 56,
+              values: (_plot, ticks) => ticks.map((v) => String(Number(v.toPrecision(2)))),
+            },
+          ],
+        },
+        [Array.from(curves.p), ...data.map((d) => Array.from(d))],
+        figure,
+      );
     };
     this.box.replaceChildren(list, note, charts);
     this.plots = [
       make('Loss', [{ label: 'loss', stroke: '#2962ff', width: 2 }], [curves.loss]),
-      make('|∂loss/∂logit| of one pixel', [{ label: 'object pixel', stroke: '#43a047', width: 2 },
-        { label: 'background pixel', stroke: '#e53935', width: 2 }], [curves.gradObject, curves.gradBackground]),
+      make(
+        '|∂loss/∂logit| of one pixel',
+        [
+          { label: 'object pixel', stroke: '#43a047', width: 2 },
+          { label: 'background pixel', stroke: '#e53935', width: 2 },
+        ],
+        [curves.gradObject, curves.gradBackground],
+      ),
     ];
   }
 }

@@ -3,73 +3,29 @@
 // (.npz, Keras layout) and predicted masks (.png) from the run's worker, curves and metrics (.csv) from
 // the page's own state. Downloads stay disabled until the run has taken a step.
 
+import { maskSheet } from './canvas.js';
+import { download } from './format.js';
+
 const $ = (id) => document.getElementById(id);
 
 /** A file name part from a loss spec: `0.5*bce+0.5*dice` → `0.5xbce+0.5xdice`. */
 const slug = (spec) => spec.replace(/\*/g, 'x').replace(/[^A-Za-z0-9_.+=,-]+/g, '_');
-
-function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 const csvCell = (v) => {
   if (v == null || (typeof v === 'number' && Number.isNaN(v))) return '';
   const text = String(v);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
-const csv = (rows) => rows.map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
-
-/** Asks a run's worker for an export ({ what: 'weights' | 'masks' }); resolves to its reply. */
-function requestExport(run, message) {
-  return new Promise((resolve, reject) => {
-    const listener = ({ data }) => {
-      if (data.type !== 'export' && data.type !== 'error') return;
-      run.worker.removeEventListener('message', listener);
-      if (data.type === 'error') reject(new Error(data.message));
-      else resolve(data);
-    };
-    run.worker.addEventListener('message', listener);
-    run.worker.postMessage({ type: 'export', ...message });
-  });
-}
-
-/** One PNG: a row of predicted masks per split (training, then held-out), in image order. */
-function maskSheet(masks) {
-  const rows = ['train', 'heldout'].map((split) => masks.filter((m) => m.split === split)).filter((r) => r.length);
-  const gap = 4;
-  const width = Math.max(...rows.map((r) => r.reduce((w, m) => w + m.width + gap, -gap)));
-  const height = rows.reduce((h, r) => h + Math.max(...r.map((m) => m.height)) + gap, -gap);
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const context = canvas.getContext('2d');
-  let y = 0;
-  for (const row of rows) {
-    let x = 0;
-    for (const m of row) {
-      context.putImageData(new ImageData(m.rgba, m.width, m.height), x, y);
-      x += m.width + gap;
-    }
-    y += Math.max(...row.map((m) => m.height)) + gap;
-  }
-  return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-}
+const csv = (rows) => `${rows.map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 
 export class KerasPanel {
-  /** `runs()` returns the pool's current runs (index = loss index). */
-  constructor(api, runs) {
-    this.api = api;
-    this.runs = runs;
+  /** Reads the experiment from `state`; asks the runs' workers for exports through `pool`. */
+  constructor(state, pool) {
+    this.state = state;
+    this.api = state.api;
+    this.pool = pool;
     this.query = '';
     this.specs = [];
-    this.dataset = null;
     $('keras-run').addEventListener('change', () => this.renderLoss());
     $('keras-copy-loss').addEventListener('click', () => this.copy('keras-loss', 'Loss code'));
     $('keras-copy-model').addEventListener('click', () => this.copy('keras-model', 'Model code'));
@@ -79,12 +35,12 @@ export class KerasPanel {
     $('keras-metrics').addEventListener('click', () => this.downloadMetrics());
   }
 
-  /** A new experiment: its query, loss specs and the dataset its runs train on. */
-  show(query, specs, dataset) {
+  /** A new experiment or dataset: the code of its model and of the selected run's loss. */
+  show() {
+    const { query, losses } = this.state;
     const previous = $('keras-run').value;
     this.query = query;
-    this.specs = [...specs];
-    this.dataset = dataset;
+    this.specs = losses;
     const select = $('keras-run');
     select.replaceChildren(...this.specs.map((spec, i) => new Option(`${i + 1}. ${spec}`, String(i))));
     select.value = previous !== '' && Number(previous) < this.specs.length ? previous : '0';
@@ -94,6 +50,10 @@ export class KerasPanel {
       $('keras-model').textContent = `# The model code could not be generated: ${error.message}`;
     }
     this.renderLoss();
+  }
+
+  runs() {
+    return this.pool.runs;
   }
 
   get index() {
@@ -108,7 +68,7 @@ export class KerasPanel {
     const spec = this.specs[this.index];
     if (spec === undefined) return;
     try {
-      $('keras-loss').textContent = this.api.kerasLoss(this.query, spec, this.dataset);
+      $('keras-loss').textContent = this.api.kerasLoss(this.query, spec, this.state.dataset);
     } catch (error) {
       $('keras-loss').textContent = `# The loss code could not be generated: ${error.message}`;
     }
@@ -150,9 +110,11 @@ export class KerasPanel {
   async downloadWeights() {
     const run = this.run;
     try {
-      const reply = await requestExport(run, { what: 'weights' });
+      const reply = await this.pool.exportWeights(run);
       download(new Blob([reply.npz], { type: 'application/octet-stream' }), this.fileName(run, 'weights.npz'));
-      this.status(`Weights of run ${run.lossIndex + 1} at step ${reply.step} (${reply.npz.byteLength.toLocaleString()} bytes).`);
+      this.status(
+        `Weights of run ${run.lossIndex + 1} at step ${reply.step} (${reply.npz.byteLength.toLocaleString()} bytes).`,
+      );
     } catch (error) {
       this.status(`Could not export the weights: ${error.message}`);
     }
@@ -160,13 +122,15 @@ export class KerasPanel {
 
   async downloadMasks() {
     const run = this.run;
-    const counts = { train: this.dataset.count('train'), heldout: this.dataset.count('heldout') };
-    const threshold = Number($('threshold')?.value ?? 0.5);
+    const { dataset, threshold } = this.state;
+    const counts = { train: dataset.count('train'), heldout: dataset.count('heldout') };
     try {
-      const reply = await requestExport(run, { what: 'masks', counts, threshold });
+      const reply = await this.pool.exportMasks(run, counts, threshold);
       download(await maskSheet(reply.masks), this.fileName(run, 'masks.png'));
-      this.status(`Predicted masks of run ${run.lossIndex + 1} at step ${reply.step}, threshold ${threshold}: `
-        + 'training images in the first row, held-out in the second.');
+      this.status(
+        `Predicted masks of run ${run.lossIndex + 1} at step ${reply.step}, threshold ${threshold}: ` +
+          'training images in the first row, held-out in the second.',
+      );
     } catch (error) {
       this.status(`Could not export the masks: ${error.message}`);
     }
@@ -175,7 +139,10 @@ export class KerasPanel {
   downloadCurves() {
     const run = this.run;
     const { step, loss, dice, iou } = run.history;
-    const rows = [['step', 'loss', 'heldout_dice', 'heldout_iou'], ...step.map((s, i) => [s, loss[i], dice[i], iou[i]])];
+    const rows = [
+      ['step', 'loss', 'heldout_dice', 'heldout_iou'],
+      ...step.map((s, i) => [s, loss[i], dice[i], iou[i]]),
+    ];
     download(new Blob([csv(rows)], { type: 'text/csv' }), this.fileName(run, 'curves.csv'));
     this.status(`Curves of run ${run.lossIndex + 1}: ${step.length} rows.`);
   }
@@ -186,7 +153,8 @@ export class KerasPanel {
     for (const run of this.runs()) {
       for (const split of ['train', 'heldout']) {
         const m = run.metrics?.[split];
-        if (m) rows.push([run.lossIndex + 1, run.spec, split, ...keys.map((k) => m[k]), run.step, run.status, run.checksum]);
+        if (m)
+          rows.push([run.lossIndex + 1, run.spec, split, ...keys.map((k) => m[k]), run.step, run.status, run.checksum]);
       }
     }
     download(new Blob([csv(rows)], { type: 'text/csv' }), 'segloss-metrics.csv');

@@ -1,6 +1,6 @@
 // The mask painter: brush, eraser and fill on top of the image, adjustable size, undo/redo, and a
 // fresh start from the Otsu threshold. Works on a copy; Done hands the copy back, Cancel drops it.
-import { drawOverlay } from './uploads.js';
+import { drawOverlay } from './canvas.js';
 
 const $ = (id) => document.getElementById(id);
 const HISTORY = 50;
@@ -20,12 +20,16 @@ export class Painter {
     this.canvas.addEventListener('pointerdown', (event) => this.down(event));
     this.canvas.addEventListener('pointermove', (event) => this.move(event));
     for (const type of ['pointerup', 'pointercancel', 'pointerleave']) {
-      this.canvas.addEventListener(type, () => { this.last = null; });
+      this.canvas.addEventListener(type, () => {
+        this.last = null;
+      });
     }
     $('painter-size').addEventListener('input', () => this.showSize());
     $('painter-undo').addEventListener('click', () => this.undo());
     $('painter-redo').addEventListener('click', () => this.redo());
-    $('painter-otsu').addEventListener('click', () => this.replace(this.api.otsuMask(this.item.rgba, this.item.width, this.item.height)));
+    $('painter-otsu').addEventListener('click', () =>
+      this.replace(this.api.otsuMask(this.item.rgba, this.item.width, this.item.height)),
+    );
     $('painter-clear').addEventListener('click', () => this.replace(new Uint8Array(this.mask.length)));
     $('painter-done').addEventListener('click', () => this.close(this.mask));
     $('painter-cancel').addEventListener('click', () => this.close(null));
@@ -41,13 +45,16 @@ export class Painter {
     this.redoStack = [];
     $('painter-title').textContent = `Mask of ${item.name}`;
     const longest = Math.max(item.width, item.height);
+    $('painter-size').min = '1';
     $('painter-size').max = String(Math.max(8, Math.round(longest / 4)));
     $('painter-size').value = String(Math.max(1, Math.round(longest / 40)));
     this.showSize();
     this.draw();
     this.updateButtons();
     this.dialog.showModal();
-    return new Promise((resolve) => { this.resolve = resolve; });
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+    });
   }
 
   close(result) {
@@ -192,7 +199,11 @@ export class Painter {
   }
 
   scheduleDraw() {
-    if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
+    if (!this.frame)
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.draw();
+      });
   }
 
   draw() {

@@ -1,6 +1,11 @@
-// The results grid: one column per run, synchronized on the same image and threshold.
+// The Predictions panel: the image picker and threshold, the chosen image with its ground truth, and one
+// column per run (probability, mask, overlay, gradient), all on the same image and threshold.
 import { drawRgba } from './canvas.js';
+import { percent } from './format.js';
 import { RunPool } from './runs.js';
+import { applyRange } from './schema.js';
+
+const $ = (id) => document.getElementById(id);
 
 const ROWS = [
   ['probability', 'Probability of object'],
@@ -9,12 +14,69 @@ const ROWS = [
   ['gradient', 'Gradient of the loss (where it pushes)'],
 ];
 
-const formatEta = (seconds) => (seconds < 60 ? `${Math.ceil(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s`);
+const formatEta = (seconds) =>
+  seconds < 60 ? `${Math.ceil(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s`;
 
 export class ResultsGrid {
-  constructor(container) {
-    this.container = container;
+  /** `openFullView()` shows the current image at full resolution. */
+  constructor(state, openFullView) {
+    this.state = state;
     this.columns = new Map();
+    applyRange($('threshold'), state.schema.entry('thr'));
+    const threshold = (final) => state.setThreshold(Number($('threshold').value), final);
+    $('threshold').addEventListener('input', () => threshold(false));
+    $('threshold').addEventListener('change', () => threshold(true));
+    $('full-view-open').addEventListener('click', openFullView);
+  }
+
+  /** A new dataset: the thumbnails to pick an image from. */
+  showData() {
+    const { state } = this;
+    const ds = state.dataset;
+    const box = $('samples');
+    box.replaceChildren();
+    for (const split of ['train', 'heldout']) {
+      const label = document.createElement('span');
+      label.className = 'split-label';
+      label.textContent = split === 'train' ? 'Training' : 'Held-out';
+      box.append(label);
+      for (let i = 0; i < ds.count(split); i++) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.dataset.split = split;
+        button.dataset.index = String(i);
+        button.setAttribute('aria-label', `${label.textContent}: ${state.imageName(split, i)}`);
+        const thumb = document.createElement('canvas');
+        drawRgba(thumb, ds.imageRgba(split, i), ds.width(split, i), ds.height(split, i));
+        button.append(thumb);
+        button.addEventListener('click', () => state.setView(split, i));
+        box.append(button);
+      }
+    }
+    $('full-view-open').hidden = state.source !== 'given';
+  }
+
+  /** The chosen image and its ground truth. */
+  showView() {
+    const { state } = this;
+    const ds = state.dataset;
+    const { split, index } = state.view;
+    const w = ds.width(split, index);
+    const h = ds.height(split, index);
+    drawRgba($('image-canvas'), ds.imageRgba(split, index), w, h);
+    drawRgba($('mask-canvas'), ds.maskRgba(split, index), w, h);
+    const seed = state.source === 'given' ? '' : `, seed ${state.settings.scene_seed}`;
+    $('image-caption').textContent = `${state.imageName(split, index)}, ${w}×${h}${seed}`;
+    $('mask-caption').textContent = `Ground truth: ${percent(ds.foregroundFraction(split, index))} object`;
+    for (const button of $('samples').querySelectorAll('button')) {
+      const current = button.dataset.split === split && Number(button.dataset.index) === index;
+      button.setAttribute('aria-pressed', String(current));
+    }
+  }
+
+  showThreshold() {
+    $('threshold').value = String(this.state.threshold);
+    $('threshold-value').textContent = this.state.threshold.toFixed(2);
   }
 
   /** Rebuilds the run columns for a new set of runs. */
@@ -47,12 +109,13 @@ export class ResultsGrid {
         root.append(figure);
         canvases[key] = canvas;
       }
-      this.container.append(root);
+      $('grid').append(root);
       this.columns.set(run, { root, status, canvases });
     }
   }
 
-  /** Updates a run's status line and, when a new snapshot arrived, its canvases. */
+  /** Updates a run's status line and, when a new snapshot arrived, its canvases; the column's
+   *  data-drawn-step says which step they show. */
   update(run) {
     const column = this.columns.get(run);
     if (!column) return;
@@ -62,6 +125,7 @@ export class ResultsGrid {
     if (snap && snap !== column.drawn) {
       for (const [key] of ROWS) drawRgba(column.canvases[key], snap[key], snap.width, snap.height);
       column.drawn = snap;
+      column.root.dataset.drawnStep = String(snap.step);
     }
   }
 }
@@ -69,17 +133,24 @@ export class ResultsGrid {
 function statusText(run) {
   const progress = `step ${run.step}/${run.total}`;
   switch (run.status) {
-    case 'starting': return 'starting…';
-    case 'ready': return `${progress} · ready`;
+    case 'starting':
+      return 'starting…';
+    case 'ready':
+      return `${progress} · ready`;
     case 'training': {
       const rate = RunPool.wallRate(run);
       if (rate === 0) return `${progress} · training…`;
       return `${progress} · ${rate.toFixed(1)} steps/s · ETA ${formatEta((run.total - run.step) / rate)}`;
     }
-    case 'paused': return `${progress} · paused`;
-    case 'finished': return `${progress} · done, ${(run.computeMs / 1000).toFixed(1)} s of training`;
-    case 'diverged': return `Stopped: ${run.message}`;
-    case 'error': return `Error: ${run.message}`;
-    default: return progress;
+    case 'paused':
+      return `${progress} · paused`;
+    case 'finished':
+      return `${progress} · done, ${(run.computeMs / 1000).toFixed(1)} s of training`;
+    case 'diverged':
+      return `Stopped: ${run.message}`;
+    case 'error':
+      return `Error: ${run.message}`;
+    default:
+      return progress;
   }
 }

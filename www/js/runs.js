@@ -1,7 +1,10 @@
-// The run pool: one Web Worker per loss, each with its own wasm instance of the module compiled once.
-// Workers train in turns of SLICE_MS, at most `lanes` at a time, so one core stays free for the page:
-// with every worker busy on a small machine the main thread waits for CPU and each frame turns into a
-// long task. Holds each run's latest state; views subscribe through `onChange`.
+// The run pool and the worker protocol: one Web Worker per loss, each with its own wasm instance of the
+// module compiled once; every message to and from a run's worker goes through here (worker.js is the
+// other end). Workers train in turns of SLICE_MS, at most `lanes` at a time, so one core stays free for
+// the page: with every worker busy on a small machine the main thread waits for CPU and each frame
+// turns into a long task. Holds each run's latest state; views subscribe through `onChange`. Requests
+// (exports, full-resolution predictions) carry an id and get their own reply, so one that fails leaves
+// its run as it was.
 
 const SLICE_MS = 100;
 
@@ -15,9 +18,9 @@ export class RunPool {
     this.runs = [];
     // Train and Step are intentions: a run whose worker is still starting picks them up when it is ready.
     this.playing = false;
-    this.waiting = [];    // training runs waiting for a turn, in order
+    this.waiting = []; // training runs waiting for a turn, in order
     this.active = new Set();
-    this.fullPredictions = new Map(); // request id → callback(run, message)
+    this.requests = new Map(); // request id → { run, resolve, reject }
     this.nextRequest = 0;
   }
 
@@ -27,14 +30,35 @@ export class RunPool {
     this.runs = specs.map((spec, lossIndex) => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
       const run = {
-        spec, lossIndex, worker, status: 'starting', step: 0, total, loss: NaN,
-        history: { step: [], loss: [], dice: [], iou: [] }, metrics: null, snapshot: null,
-        checksum: null, message: '', computeMs: 0, trainedSince: null, pendingSteps: 0,
+        spec,
+        lossIndex,
+        worker,
+        status: 'starting',
+        step: 0,
+        total,
+        loss: NaN,
+        history: { step: [], loss: [], dice: [], iou: [] },
+        metrics: null,
+        snapshot: null,
+        checksum: null,
+        message: '',
+        computeMs: 0,
+        trainedSince: null,
+        pendingSteps: 0,
       };
       worker.onmessage = ({ data }) => this.receive(run, data);
       worker.onerror = (event) => this.receive(run, { type: 'error', message: event.message || 'the worker crashed' });
-      worker.postMessage({ type: 'init', module: this.engine.module, glueUrl: this.engine.glueUrl,
-        query, lossIndex, total, evalEvery, view, threshold });
+      worker.postMessage({
+        type: 'init',
+        module: this.engine.module,
+        glueUrl: this.engine.glueUrl,
+        query,
+        lossIndex,
+        total,
+        evalEvery,
+        view,
+        threshold,
+      });
       return run;
     });
     this.onChange(null);
@@ -68,8 +92,8 @@ export class RunPool {
       case 'snapshot':
         run.snapshot = message;
         break;
-      case 'fullPrediction':
-        this.fullPredictions.get(message.id)?.(run, message);
+      case 'reply':
+        this.settle(message.id, message.error, message);
         return;
       case 'sliceDone':
         this.endTurn(run);
@@ -87,6 +111,7 @@ export class RunPool {
       case 'error':
         run.message = message.message;
         this.stopRun(run, 'error');
+        this.failRequests(run, `the run stopped: ${message.message}`);
         break;
     }
     this.onChange(run, message.type);
@@ -139,21 +164,53 @@ export class RunPool {
 
   step(n = 1) {
     for (const run of this.runs) {
-      if (['ready', 'paused'].includes(run.status) && !this.active.has(run)) run.worker.postMessage({ type: 'step', n });
+      if (['ready', 'paused'].includes(run.status) && !this.active.has(run))
+        run.worker.postMessage({ type: 'step', n });
       else if (run.status === 'starting') run.pendingSteps += n;
     }
   }
 
-  /** Asks every run that has weights for its prediction on `image` ({ rgba, width, height });
-   *  `onResult(run, { probability, mask, width, height })` is called as each answers. */
-  predictFull(image, threshold, onResult) {
+  /** Sends a request to a run's worker; resolves to its reply, or rejects with the worker's message. */
+  request(run, message, transfer = []) {
     const id = this.nextRequest++;
-    this.fullPredictions.set(id, onResult);
-    for (const run of this.runs) {
-      if (!['starting', 'error'].includes(run.status)) {
-        run.worker.postMessage({ type: 'predictFull', id, rgba: image.rgba, width: image.width, height: image.height, threshold });
-      }
-    }
+    return new Promise((resolve, reject) => {
+      this.requests.set(id, { run, resolve, reject });
+      run.worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  settle(id, error, reply) {
+    const request = this.requests.get(id);
+    if (!request) return;
+    this.requests.delete(id);
+    if (error) request.reject(new Error(error));
+    else request.resolve(reply);
+  }
+
+  failRequests(run, why) {
+    for (const [id, request] of this.requests) if (request.run === run) this.settle(id, why);
+  }
+
+  /** The run's weights as .npz bytes: resolves to { npz, step }. */
+  exportWeights(run) {
+    return this.request(run, { type: 'export', what: 'weights' });
+  }
+
+  /** The run's predicted mask of every image (`counts`: images per split): resolves to { masks, step }. */
+  exportMasks(run, counts, threshold) {
+    return this.request(run, { type: 'export', what: 'masks', counts, threshold });
+  }
+
+  /** The run's prediction on `image` ({ rgba, width, height }) at its own size: resolves to
+   *  { probability, mask, width, height }. */
+  predictFull(run, image, threshold) {
+    const { rgba, width, height } = image;
+    return this.request(run, { type: 'predictFull', rgba, width, height, threshold });
+  }
+
+  /** The runs that have weights to export or predict with. */
+  get answering() {
+    return this.runs.filter((run) => !['starting', 'error'].includes(run.status));
   }
 
   view(view, threshold) {
@@ -174,7 +231,10 @@ export class RunPool {
   }
 
   stop() {
-    for (const run of this.runs) run.worker.terminate();
+    for (const run of this.runs) {
+      run.worker.terminate();
+      this.failRequests(run, 'the runs restarted');
+    }
     this.runs = [];
     this.playing = false;
     this.waiting = [];

@@ -38,10 +38,12 @@ export class SummaryTable {
       th.append(button);
       headRow.append(th);
     }
-    const best = Object.fromEntries(COLUMNS.filter((c) => c.best).map((c) => {
-      const values = runs.map(c.value).filter((v) => v != null && !Number.isNaN(v));
-      return [c.key, values.length > 1 ? Math.max(...values) : undefined];
-    }));
+    const best = Object.fromEntries(
+      COLUMNS.filter((c) => c.best).map((c) => {
+        const values = runs.map(c.value).filter((v) => v != null && !Number.isNaN(v));
+        return [c.key, values.length > 1 ? Math.max(...values) : undefined];
+      }),
+    );
     const sortColumn = COLUMNS.find((c) => c.key === this.sort.key);
     const order = [...runs].sort((a, b) => {
       const [x, y] = [sortColumn.value(a), sortColumn.value(b)];
@@ -54,7 +56,10 @@ export class SummaryTable {
       for (const column of COLUMNS) {
         const value = column.value(run);
         const cell = column.key === 'spec' ? document.createElement('th') : row.insertCell();
-        if (column.key === 'spec') { cell.scope = 'row'; row.append(cell); }
+        if (column.key === 'spec') {
+          cell.scope = 'row';
+          row.append(cell);
+        }
         cell.textContent = (column.text ?? fixed3)(value);
         cell.dataset.key = column.key;
         if (column.best && value != null && value === best[column.key]) cell.classList.add('best');

@@ -1,0 +1,71 @@
+// The Losses panel: the losses of the experiment (one run each), a preset, the catalogue, and a spec
+// field for any loss or combination. Every change goes through the engine, which refuses bad specs.
+import { runColour } from './canvas.js';
+import { PRESETS } from './presets.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class LossesPanel {
+  constructor(state) {
+    this.state = state;
+    this.max = state.schema.limits.maxLosses;
+    for (const preset of PRESETS) $('preset').add(new Option(preset.title, preset.id));
+    $('preset').addEventListener('change', () => {
+      this.set(PRESETS.find((preset) => preset.id === $('preset').value).losses);
+    });
+    for (const entry of state.api.lossCatalogue())
+      $('loss-pick').add(new Option(`${entry.name} — ${entry.title}`, entry.name));
+    const pick = () => {
+      $('loss-spec').value = $('loss-pick').value;
+    };
+    $('loss-pick').addEventListener('change', pick);
+    pick();
+    $('add-loss').addEventListener('click', () => this.add());
+    $('loss-spec').addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') this.add();
+    });
+  }
+
+  /** Asks for `losses` as the experiment's list; a refusal is shown and the list stays. */
+  set(losses) {
+    const { error, notes = [] } = this.state.apply({ settings: { losses: losses.join(';') } });
+    this.message(error ?? notes.join(' '));
+  }
+
+  add() {
+    const spec = $('loss-spec').value.trim();
+    if (!spec) return;
+    if (this.state.losses.length >= this.max) {
+      this.message(`At most ${this.max} losses at once.`);
+      return;
+    }
+    this.set([...this.state.losses, spec]);
+  }
+
+  message(text) {
+    $('loss-error').textContent = text;
+  }
+
+  render() {
+    const losses = this.state.losses;
+    $('loss-list').replaceChildren(
+      ...losses.map((spec, i) => {
+        const item = document.createElement('li');
+        const swatch = document.createElement('span');
+        swatch.className = 'run-swatch';
+        swatch.style.background = runColour(i);
+        const code = document.createElement('code');
+        code.textContent = spec;
+        const remove = document.createElement('button');
+        remove.type = 'button';
+        remove.textContent = 'Remove';
+        remove.setAttribute('aria-label', `Remove ${spec}`);
+        remove.disabled = losses.length === 1;
+        remove.addEventListener('click', () => this.set(losses.filter((_, j) => j !== i)));
+        item.append(swatch, code, remove);
+        return item;
+      }),
+    );
+    $('add-loss').disabled = losses.length >= this.max;
+  }
+}

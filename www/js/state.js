@@ -1,0 +1,264 @@
+// The page's state: the experiment (the engine's normalised settings, keyed and written as in links),
+// the user's images, the dataset they make, the view (image shown, threshold), the share link and the
+// URL. The only caller of the link codec (normalizeExperiment) and of the browser's history. Panels
+// read it and call its intentions; each change is announced once, as a 'change' event whose detail is
+// the set of what changed: 'settings', 'runs' (the runs' query), 'data' (the dataset), 'images' (the
+// user's images or their training size), 'view' (the image shown), 'threshold', 'link', 'notices'.
+import { PRESETS } from './presets.js';
+import { fitPatchToImages } from './schema.js';
+
+// The page opens on the classic question rather than the engine's longer default list of losses.
+const DEFAULT_SCENE = 'cells';
+const DEFAULT_QUERY = `v=1&demo=${DEFAULT_SCENE}&losses=${encodeURIComponent(PRESETS[0].losses.join(';'))}`;
+
+const fragment = () => location.hash.slice(1);
+
+export class PageState extends EventTarget {
+  constructor(api, schema) {
+    super();
+    this.api = api;
+    this.schema = schema;
+    this.settings = {}; // every setting's link text as the engine normalised it (without the images)
+    this.query = ''; // the runs' canonical query: settings and images, no view settings
+    this.source = 'demo'; // or 'given': the user's images
+    this.scene = DEFAULT_SCENE; // the last demo scene, to go back to when the user's images are removed
+    this.images = []; // the user's images: { name, rgba, width, height, originalWidth, originalHeight, mask, maskOrigin, heldout }
+    this.given = null; // their link `data=` values: { train (at trainSide), link (at linkSide) }
+    this.trainSide = Number(schema.entry('train_side').default);
+    this.linkSide = Number(schema.entry('link_side').default);
+    this.dataset = null;
+    this.dataKey = '';
+    this.view = { split: 'train', index: 0 };
+    this.threshold = Number(schema.entry('thr').default);
+    this.link = { query: null, images: null }; // images: null for a demo scene, else what the link carries
+    this.notices = []; // what the last link or file changed or refused: [{ text, error }]
+    this.hash = '';
+    window.addEventListener('hashchange', () => {
+      if (fragment() !== this.hash) this.open(fragment(), 'link');
+    });
+  }
+
+  emit(aspects) {
+    this.dispatchEvent(new CustomEvent('change', { detail: new Set(aspects) }));
+  }
+
+  /** The query of `settings` on the demo scene, or on the user's images given as a `data=` value. */
+  buildQuery(settings, data) {
+    const parts = ['v=1'];
+    for (const [key, value] of Object.entries(settings)) {
+      // `data` names the images' source; the images themselves are `data`.
+      if (key === 'data' || value === '' || !this.schema.affectsRuns(key)) continue;
+      if (data && (key === 'demo' || key === 'scene_seed')) continue;
+      parts.push(`${key}=${encodeURIComponent(value)}`);
+    }
+    if (data) parts.push(`data=${data}`);
+    return parts.join('&');
+  }
+
+  /** Makes `changes` ({ settings (null deletes a key), source, images, trainSide, linkSide }) one step:
+   *  the engine validates the result. Returns { error } (nothing changed) or { notes }. */
+  apply(changes) {
+    const {
+      source = this.source,
+      images = this.images,
+      trainSide = this.trainSide,
+      linkSide = this.linkSide,
+    } = changes;
+    const settings = { ...this.settings, ...changes.settings };
+    for (const [key, value] of Object.entries(changes.settings ?? {})) if (value === null) delete settings[key];
+    if (source === 'demo' && !settings.demo) settings.demo = this.scene;
+    let given = null;
+    const same = images === this.images && trainSide === this.trainSide && linkSide === this.linkSide;
+    if (source === 'given' && same && this.given) {
+      given = this.given;
+    } else if (source === 'given') {
+      try {
+        given = this.encode(images, trainSide, linkSide);
+      } catch (error) {
+        return { error: `Your images could not be used: ${error.message}` };
+      }
+    }
+    let normalized;
+    let dataset = this.dataset;
+    const query = this.buildQuery(settings, given?.train);
+    try {
+      normalized = this.api.normalizeExperiment(query, 'file');
+      const s = normalized.settings;
+      const dataKey = given ? given.train : `${s.demo}/${s.scene_seed}`;
+      if (dataKey !== this.dataKey) {
+        dataset = this.api.Dataset.fromQuery(normalized.query);
+        this.dataKey = dataKey;
+      }
+    } catch (error) {
+      return { error: error.message };
+    }
+    const changed = ['settings', 'link'];
+    if (dataset !== this.dataset) {
+      this.dataset?.free();
+      this.dataset = dataset;
+      this.view = { split: 'train', index: 0 };
+      changed.push('data', 'view');
+    }
+    if (normalized.query !== this.query) changed.push('runs');
+    if (images !== this.images || trainSide !== this.trainSide) changed.push('images');
+    const { thr, ...kept } = normalized.settings;
+    Object.assign(this, { settings: kept, query: normalized.query, source, images, given, trainSide, linkSide });
+    if (kept.demo) this.scene = kept.demo;
+    this.updateLink();
+    this.emit(changed);
+    return { notes: normalized.notes };
+  }
+
+  /** The images' `data=` values at the training and the link's sizes; throws the engine's refusal. */
+  encode(images, trainSide, linkSide) {
+    const builder = new this.api.GivenBuilder();
+    try {
+      for (const item of images) builder.add(item.rgba, item.width, item.height, item.mask, trainSide, item.heldout);
+      return { train: builder.data(trainSide), link: builder.data(Math.min(linkSide, trainSide)) };
+    } finally {
+      builder.free();
+    }
+  }
+
+  /** The share link (the runs' query with the view settings, the images at the link's size) and the URL. */
+  updateLink() {
+    const defaultThreshold = Number(this.schema.entry('thr').default);
+    const view = this.threshold === defaultThreshold ? '' : `&thr=${this.threshold.toFixed(2)}`;
+    if (this.source !== 'given') {
+      this.link = { query: this.query + view, images: null };
+    } else {
+      const images = {
+        linkSide: Math.min(this.linkSide, this.trainSide),
+        trainSide: this.trainSide,
+        differs: this.given.link !== this.given.train,
+        problem: '',
+        patch: null,
+      };
+      try {
+        const linked = fitPatchToImages(this.api, this.buildQuery(this.settings, this.given.link), 'link');
+        images.patch = linked.patchFitted;
+        this.link = { query: linked.query + view, images };
+      } catch (error) {
+        this.link = { query: null, images: { ...images, problem: error.message } };
+      }
+    }
+    const url = new URL(location.href);
+    url.hash = this.link.query ?? '';
+    if (url.href !== location.href) history.replaceState(null, '', url.href);
+    this.hash = fragment();
+  }
+
+  /** Opens a link's or an experiment file's query (`from` 'link' or 'file'): every setting, the images,
+   *  the threshold. What the engine changed or refused becomes the page's notices. */
+  open(query, from) {
+    const notices = [];
+    const refused = (text) => notices.push({ text, error: true });
+    let normalized;
+    try {
+      normalized = this.api.normalizeExperiment(query || DEFAULT_QUERY, from === 'file' ? 'file' : 'link');
+    } catch (error) {
+      if (from === 'file') {
+        this.notify([
+          { text: `This experiment file could not be read (${error.message}); nothing was changed.`, error: true },
+        ]);
+        return;
+      }
+      refused(`This link could not be read (${error.message}); the default experiment is loaded instead.`);
+      normalized = this.api.normalizeExperiment(DEFAULT_QUERY, 'link');
+    }
+    for (const note of normalized.notes) notices.push({ text: `From the ${from}: ${note}.`, error: false });
+    const result = this.restore(normalized);
+    if (result.error) {
+      refused(
+        `This ${from} could not be used (${result.error}); ${this.query ? 'nothing was changed' : 'the default experiment is loaded instead'}.`,
+      );
+      if (!this.query) this.restore(this.api.normalizeExperiment(DEFAULT_QUERY, 'link'));
+    }
+    this.notify(notices);
+  }
+
+  /** Puts a normalised experiment on the page: its settings, images and threshold. */
+  restore({ query, settings: { thr, data, ...settings } }) {
+    const threshold = this.threshold;
+    this.threshold = Math.round(Number(thr) * 100) / 100;
+    const changes = { settings, source: data === 'given' ? 'given' : 'demo' };
+    if (data === 'given') Object.assign(changes, this.linkImages(query));
+    const result = this.apply(changes);
+    if (result.error) this.threshold = threshold;
+    else this.emit(['threshold']);
+    return result;
+  }
+
+  /** A link's images, and the sizes to train and share them at: the size they were shared at. */
+  linkImages(query) {
+    const images = this.api.givenImages(query).map((image, i) => ({
+      ...image,
+      name: `image ${i + 1} of the link`,
+      originalWidth: image.width,
+      originalHeight: image.height,
+      maskOrigin: 'from the link',
+    }));
+    const longest = Math.max(...images.map((image) => Math.max(image.width, image.height)));
+    const train = this.schema.entry('train_side');
+    const link = this.schema.entry('link_side');
+    return {
+      images,
+      trainSide: Math.max(Number(train.default), longest),
+      linkSide: Math.min(link.max, Math.max(Number(link.default), longest)),
+    };
+  }
+
+  notify(notices) {
+    this.notices = notices;
+    this.emit(['notices']);
+  }
+
+  /** The user's images changed (added, removed, a mask or a split): train on them, or on the demo scene
+   *  when none are left. */
+  setImages(images) {
+    return this.apply({ images: [...images], source: images.length > 0 ? 'given' : 'demo' });
+  }
+
+  setThreshold(threshold, final) {
+    this.threshold = threshold;
+    if (final) this.updateLink();
+    this.emit(final ? ['threshold', 'link'] : ['threshold']);
+  }
+
+  setView(split, index) {
+    this.view = { split, index };
+    this.emit(['view']);
+  }
+
+  /** Sides are page settings: a given image is encoded at them, a demo scene ignores them. */
+  setSides({ trainSide = this.trainSide, linkSide = this.linkSide }) {
+    if (this.source === 'given') return this.apply({ trainSide, linkSide });
+    Object.assign(this, { trainSide, linkSide });
+    this.emit(['images']);
+    return { notes: [] };
+  }
+
+  /** Trains on the images as the link carries them, so the link reproduces the runs. */
+  trainOnLinkCopies() {
+    const patch = this.link.images?.patch;
+    return this.apply({
+      trainSide: Math.min(this.linkSide, this.trainSide),
+      settings: patch ? { patch: String(patch) } : {},
+    });
+  }
+
+  /** The current image of the user's (null for a demo scene). */
+  item(split = this.view.split, index = this.view.index) {
+    if (this.source !== 'given') return null;
+    return this.images.filter((item) => item.heldout === (split === 'heldout'))[index] ?? null;
+  }
+
+  /** The name of image `index` of `split`: a given image's file name, or its place in the scene. */
+  imageName(split, index) {
+    return this.item(split, index)?.name ?? `${split === 'train' ? 'Training' : 'Held-out'} image ${index + 1}`;
+  }
+
+  get losses() {
+    return this.settings.losses ? this.settings.losses.split(';') : [];
+  }
+}
