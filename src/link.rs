@@ -382,6 +382,7 @@ mod tests {
         for query in [
             format!("v=1&{long}=1"),
             format!("v=1&steps={long}"),
+            format!("v=1&losses={long}"),
             format!("v=1&demo={long}"),
             long.clone(),
         ] {

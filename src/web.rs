@@ -243,22 +243,19 @@ impl JsGivenBuilder {
         Ok(())
     }
 
-    /// The shortest side among the training images downscaled to `max_side` (the largest patch
-    /// they allow).
-    #[wasm_bindgen(js_name = shortestSide)]
-    pub fn shortest_side(&self, max_side: usize) -> usize {
-        GivenImages {
-            images: self.0.clone(),
-        }
-        .downscaled(max_side)
-        .shortest_training_side()
-    }
-
     /// The link's `data=` value for every image added, at most `max_side` pixels long.
     pub fn data(&self, max_side: usize) -> Result<String, JsError> {
         let images = GivenImages::new(self.0.clone()).map_err(js_error)?;
         Ok(images.downscaled(max_side).encode())
     }
+}
+
+/// The size an image of `width` × `height` is kept at when its longest side may be at most
+/// `max_side`: { width, height }.
+#[wasm_bindgen(js_name = fittedSize)]
+pub fn fitted_size(width: usize, height: usize, max_side: usize) -> JsValue {
+    let (height, width) = given::fitted_size(height, width, max_side);
+    object([("width", width.into()), ("height", height.into())])
 }
 
 /// The images a query carries, in order: [{ width, height, rgba, mask (0/1 per pixel), heldout }].

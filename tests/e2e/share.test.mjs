@@ -61,11 +61,14 @@ test('hostile links each give a message and a working page', async () => {
   const cases = [
     ['#v=1&losses=<img src=x onerror=alert(1)>', /could not be read/],
     [`#v=1&seed=${'9'.repeat(100_000)}`, /could not be read.*characters long/],
-    ['#v=1&lr=NaN', /could not be read.*learning rate/],
-    ['#v=1&patch=-3', /could not be read|patch/],
-    ['#v=1&steps=1000000000', /steps.*1000000000/],
+    ['#v=1&lr=NaN', /learning rate must be a number, not "NaN"; used 0\.005/],
+    ['#v=1&patch=-3', /patch size -3 is out of range.*used 8/],
+    ['#v=1&steps=1000000000', /steps 1000000000 is out of range.*used 100000/],
+    ['#v=1&k=2&aug=x', /kernel size "2" is not one of 1, 3 or 5; used 3.*augmentation must be 1 or 0/],
+    ['#v=1&seed=1&seed=2', /seed is given more than once \("1" and "2"\); used the last/],
     ['#v=7', /version "7"/],
-    ['#v=1&demo=nowhere', /could not be read/],
+    ['#v=1&demo=nowhere', /demo scene "nowhere" is not one of/],
+    ['#garbage', /not a Segloss link/],
     ['#%E0%A4%A&&==&v', /could not be read|unknown/],
   ];
   for (const [fragment, message] of cases) {

@@ -1,13 +1,10 @@
 // The engine's settings schema and limits, and form controls built from them: the page's only source
 // of defaults, ranges, steps and choices (index.html holds none). An entry is
 // { key, label, group, kind, default, min, max, step, choices, help, inLink }, values are link text.
-import * as shim from './schema-shim.js';
-
 export class Schema {
   constructor(api) {
-    // TEMPORARY: schema-shim.js stands in until settingsSchema and engineLimits are on main.
-    this.entries = api.settingsSchema ? api.settingsSchema() : shim.settingsSchema(api);
-    this.limits = api.engineLimits ? api.engineLimits() : shim.engineLimits();
+    this.entries = api.settingsSchema();
+    this.limits = api.engineLimits();
     this.byKey = new Map(this.entries.map((entry) => [entry.key, entry]));
   }
 
@@ -25,17 +22,7 @@ export class Schema {
 }
 
 /** The size the engine trains an image at when its longest side is limited to `maxSide`. */
-export function fittedSize(api, width, height, maxSide) {
-  // TEMPORARY: schema-shim.js stands in until api.fittedSize is on main.
-  return api.fittedSize ? api.fittedSize(width, height, maxSide) : shim.fittedSize(width, height, maxSide);
-}
-
-/** normalizeExperiment for a query whose images may be smaller than its patch: the engine lowers the
- *  patch to fit them; `patchFitted` is the patch used when lowered, else null. */
-export function fitPatchToImages(api, query, source) {
-  // TEMPORARY: schema-shim.js stands in until api.fitPatchToImages is on main.
-  return api.fitPatchToImages ? api.fitPatchToImages(query, source) : shim.fitPatchToImages(api, query, source);
-}
+export const fittedSize = (api, width, height, maxSide) => api.fittedSize(width, height, maxSide);
 
 /** Sets min, max and step of a number or range input from `entry`. */
 export function applyRange(input, entry) {

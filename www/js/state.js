@@ -5,7 +5,6 @@
 // the set of what changed: 'settings', 'runs' (the runs' query), 'data' (the dataset), 'images' (the
 // user's images or their training size), 'view' (the image shown), 'threshold', 'link', 'notices'.
 import { PRESETS } from './presets.js';
-import { fitPatchToImages } from './schema.js';
 
 // The page opens on the classic question rather than the engine's longer default list of losses.
 const DEFAULT_SCENE = 'cells';
@@ -23,7 +22,7 @@ export class PageState extends EventTarget {
     this.source = 'demo'; // or 'given': the user's images
     this.scene = DEFAULT_SCENE; // the last demo scene, to go back to when the user's images are removed
     this.images = []; // the user's images: { name, rgba, width, height, originalWidth, originalHeight, mask, maskOrigin, heldout }
-    this.given = null; // their link `data=` values: { train (at trainSide), link (at linkSide) }
+    this.given = null; // their `data=` value at the training size: { train }
     this.trainSide = Number(schema.entry('train_side').default);
     this.linkSide = Number(schema.entry('link_side').default);
     this.dataset = null;
@@ -68,12 +67,12 @@ export class PageState extends EventTarget {
     for (const [key, value] of Object.entries(changes.settings ?? {})) if (value === null) delete settings[key];
     if (source === 'demo' && !settings.demo) settings.demo = this.scene;
     let given = null;
-    const same = images === this.images && trainSide === this.trainSide && linkSide === this.linkSide;
+    const same = images === this.images && trainSide === this.trainSide;
     if (source === 'given' && same && this.given) {
       given = this.given;
     } else if (source === 'given') {
       try {
-        given = this.encode(images, trainSide, linkSide);
+        given = this.encode(images, trainSide);
       } catch (error) {
         return { error: `Your images could not be used: ${error.message}` };
       }
@@ -109,12 +108,12 @@ export class PageState extends EventTarget {
     return { notes: normalized.notes };
   }
 
-  /** The images' `data=` values at the training and the link's sizes; throws the engine's refusal. */
-  encode(images, trainSide, linkSide) {
+  /** The images' `data=` value at the training size; throws the engine's refusal. */
+  encode(images, trainSide) {
     const builder = new this.api.GivenBuilder();
     try {
       for (const item of images) builder.add(item.rgba, item.width, item.height, item.mask, trainSide, item.heldout);
-      return { train: builder.data(trainSide), link: builder.data(Math.min(linkSide, trainSide)) };
+      return { train: builder.data(trainSide) };
     } finally {
       builder.free();
     }
@@ -127,17 +126,14 @@ export class PageState extends EventTarget {
     if (this.source !== 'given') {
       this.link = { query: this.query + view, images: null };
     } else {
-      const images = {
-        linkSide: Math.min(this.linkSide, this.trainSide),
-        trainSide: this.trainSide,
-        differs: this.given.link !== this.given.train,
-        problem: '',
-        patch: null,
-      };
+      const linkSide = Math.min(this.linkSide, this.trainSide);
+      const images = { linkSide, trainSide: this.trainSide, differs: false, problem: '', patch: null };
       try {
-        const linked = fitPatchToImages(this.api, this.buildQuery(this.settings, this.given.link), 'link');
-        images.patch = linked.patchFitted;
-        this.link = { query: linked.query + view, images };
+        // The engine makes the link's copies and lowers the patch where they are smaller than it.
+        const shared = this.api.shareLink(this.query + view, linkSide);
+        images.differs = !shared.exact;
+        images.patch = shared.patch ?? null;
+        this.link = { query: shared.query, images };
       } catch (error) {
         this.link = { query: null, images: { ...images, problem: error.message } };
       }
