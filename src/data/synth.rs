@@ -834,6 +834,42 @@ mod tests {
         }
     }
 
+    /// FNV-1a 64 over the little-endian bits of every image, then every mask, of the dataset.
+    fn pixel_hash(dataset: &Dataset) -> u64 {
+        let samples = || dataset.train.iter().chain(&dataset.heldout);
+        let images = samples().flat_map(|s| s.image.iter().copied().collect::<Vec<_>>());
+        let masks = samples().flat_map(|s| s.mask.iter().copied().collect::<Vec<_>>());
+        images
+            .chain(masks)
+            .flat_map(|v| v.to_bits().to_le_bytes())
+            .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+                (hash ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+    }
+
+    /// Every scene draws the same pixels as when these hashes were taken (before the scenes were
+    /// split into their own files): a change to any scene or painting helper shows up here.
+    #[test]
+    fn scenes_draw_the_recorded_pixels() {
+        let recorded = [
+            ("blobs", 0x8e4a98f97f08fde9),
+            ("cells", 0x390f4f39a3208372),
+            ("cracks", 0xf17d027d908ca76c),
+            ("specks", 0xba4a1f47a9485feb),
+            ("varying", 0x4059ea5e28d090d1),
+            ("touching", 0xb8bf6f1692722fb2),
+        ];
+        let got: Vec<(&str, u64)> = scenes()
+            .iter()
+            .map(|info| (info.name, pixel_hash(&generate(info.name, 3).unwrap())))
+            .collect();
+        let hex: Vec<String> = got
+            .iter()
+            .map(|(n, h)| format!("(\"{n}\", {h:#018x})"))
+            .collect();
+        assert_eq!(got, recorded, "got {}", hex.join(", "));
+    }
+
     #[test]
     fn unknown_scene_lists_the_valid_names() {
         let err = generate("blob", 1).unwrap_err();
