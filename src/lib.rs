@@ -1,6 +1,7 @@
 //! Segloss: train a tiny stride-1 convolutional segmenter under several losses side by side.
 //! Data flows one way: pixels → tensors → model → logits → loss → gradients → optimizer → weights.
 
+pub mod components;
 pub mod data;
 pub mod error;
 pub mod experiment;

@@ -11,6 +11,7 @@
 //! prediction precision is 0 (not undefined) as are Dice, IoU and recall.
 
 use crate::bail;
+use crate::components::{Connectivity, label_mask};
 use crate::error::Result;
 use ndarray::ArrayView2;
 
@@ -151,19 +152,11 @@ impl ObjectCounts {
             let ((ph, pw), (mh, mw)) = (prediction.dim(), mask.dim());
             bail!("the prediction is {ph}×{pw} pixels but the mask is {mh}×{mw}");
         }
-        let (predicted_labels, predicted) = components(prediction);
-        let (truth_labels, truth) = components(mask);
-        let area = |labels: &[usize], count: usize| {
-            let mut area = vec![0u64; count + 1];
-            labels.iter().for_each(|&l| area[l] += 1);
-            area
-        };
-        let (predicted_area, truth_area) = (
-            area(&predicted_labels, predicted),
-            area(&truth_labels, truth),
-        );
+        let predicted = label_mask(prediction, Connectivity::Eight);
+        let truth = label_mask(mask, Connectivity::Eight);
+        let (predicted_area, truth_area) = (predicted.areas(), truth.areas());
         let mut overlaps = std::collections::BTreeMap::<(usize, usize), u64>::new();
-        for (&p, &t) in predicted_labels.iter().zip(&truth_labels) {
+        for (&p, &t) in predicted.labels.iter().zip(&truth.labels) {
             if p > 0 && t > 0 {
                 *overlaps.entry((p, t)).or_default() += 1;
             }
@@ -173,8 +166,8 @@ impl ObjectCounts {
             .filter(|&(&(p, t), &both)| 2 * both > predicted_area[p] + truth_area[t] - both)
             .count();
         Ok(ObjectCounts {
-            truth: truth as u64,
-            predicted: predicted as u64,
+            truth: truth.count as u64,
+            predicted: predicted.count as u64,
             matched: matched as u64,
         })
     }
@@ -198,36 +191,6 @@ impl std::ops::Add for ObjectCounts {
             matched: self.matched + other.matched,
         }
     }
-}
-
-/// 8-connected components of the pixels > 0.5: a label per pixel (row-major, 0 = background,
-/// objects 1, 2, … in scan order) and the number of objects.
-fn components(mask: ArrayView2<f32>) -> (Vec<usize>, usize) {
-    let (h, w) = mask.dim();
-    let mut labels = vec![0usize; h * w];
-    let mut count = 0;
-    let mut stack = Vec::new();
-    for start in 0..h * w {
-        if labels[start] != 0 || mask[(start / w, start % w)] <= 0.5 {
-            continue;
-        }
-        count += 1;
-        labels[start] = count;
-        stack.push(start);
-        while let Some(pixel) = stack.pop() {
-            let (y, x) = (pixel / w, pixel % w);
-            for ny in y.saturating_sub(1)..(y + 2).min(h) {
-                for nx in x.saturating_sub(1)..(x + 2).min(w) {
-                    let neighbour = ny * w + nx;
-                    if labels[neighbour] == 0 && mask[(ny, nx)] > 0.5 {
-                        labels[neighbour] = count;
-                        stack.push(neighbour);
-                    }
-                }
-            }
-        }
-    }
-    (labels, count)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! and in Chromium.
 #![cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 
-use segloss::kernels::{ConvGeometry, portable, simd128};
+use segloss::kernels::{ConvGeometry, Isa, Portable, Simd128};
 use segloss::rng::Rng;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -69,8 +69,8 @@ fn forward_simd128_equals_portable() {
         for relu in [false, true] {
             let mut want = vec![f32::NAN; g.output_len()];
             let mut got = vec![f32::NAN; g.output_len()];
-            portable::conv_forward(&g, &input, &weight, &bias, relu, &mut want);
-            simd128::conv_forward(&g, &input, &weight, &bias, relu, &mut got);
+            Portable::conv_forward(&g, &input, &weight, &bias, relu, &mut want);
+            Simd128::conv_forward(&g, &input, &weight, &bias, relu, &mut got);
             assert_eq!(bits(&got), bits(&want), "forward relu={relu} {g:?}");
         }
     }
@@ -84,8 +84,8 @@ fn backward_input_simd128_equals_portable() {
         let weight = random(&mut rng, g.weight_len());
         let mut want = vec![f32::NAN; g.input_len()];
         let mut got = vec![f32::NAN; g.input_len()];
-        portable::conv_backward_input(&g, &doutput, &weight, &mut want);
-        simd128::conv_backward_input(&g, &doutput, &weight, &mut got);
+        Portable::conv_backward_input(&g, &doutput, &weight, &mut want);
+        Simd128::conv_backward_input(&g, &doutput, &weight, &mut got);
         assert_eq!(bits(&got), bits(&want), "dinput {g:?}");
     }
 }
@@ -101,8 +101,8 @@ fn backward_weight_simd128_equals_portable() {
             vec![f32::NAN; g.out_channels],
         );
         let mut got = want.clone();
-        portable::conv_backward_weight(&g, &input, &doutput, &mut want.0, &mut want.1);
-        simd128::conv_backward_weight(&g, &input, &doutput, &mut got.0, &mut got.1);
+        Portable::conv_backward_weight(&g, &input, &doutput, &mut want.0, &mut want.1);
+        Simd128::conv_backward_weight(&g, &input, &doutput, &mut got.0, &mut got.1);
         assert_eq!(bits(&got.0), bits(&want.0), "dweight {g:?}");
         assert_eq!(bits(&got.1), bits(&want.1), "dbias {g:?}");
     }
@@ -124,8 +124,8 @@ fn nan_survives_fused_relu_in_both() {
     let bias = [0.0; 8];
     let mut want = vec![0.0; g.output_len()];
     let mut got = vec![0.0; g.output_len()];
-    portable::conv_forward(&g, &input, &weight, &bias, true, &mut want);
-    simd128::conv_forward(&g, &input, &weight, &bias, true, &mut got);
+    Portable::conv_forward(&g, &input, &weight, &bias, true, &mut want);
+    Simd128::conv_forward(&g, &input, &weight, &bias, true, &mut got);
     assert_eq!(bits(&got), bits(&want));
     assert!(got[0].is_nan() && got[8 * 4] == 0.0);
 }

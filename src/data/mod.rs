@@ -3,11 +3,10 @@
 pub mod batch;
 pub mod given;
 pub mod image;
-mod noise;
-mod synth;
+mod scenes;
 pub mod upload;
 
-pub use synth::{DEMO_SIZE, SceneInfo, generate, scenes};
+pub use scenes::{DEMO_SIZE, SceneInfo, generate, scenes};
 
 use crate::bail;
 use crate::error::Result;

@@ -1,11 +1,51 @@
-//! simd128 kernels (core::arch::wasm32), bit-identical to portable.rs: the same tiles with
-//! `v128` lanes in place of array lanes. Each output channel is one lane, so a lane sees exactly
-//! the sums of its portable twin: `f32x4_mul` then `f32x4_add` (never fused), in the same order.
-//! Blocks of single channels (counts that are not a multiple of 4) reuse the portable tiles.
+//! simd128 tiles (core::arch::wasm32), bit-identical to portable.rs: the same tiles with `v128`
+//! lanes in place of array lanes. Each output channel is one lane, so a lane sees exactly the sums
+//! of its portable twin: `f32x4_mul` then `f32x4_add` (never fused), in the same order.
+//! Blocks of single channels (counts that are not a multiple of 4) take the portable tiles.
 
-use super::portable::{ForwardOp, TapRow, WeightOp};
-use super::{ConvGeometry, PixelTile, channel_blocks, input_channel_blocks, rotate_weights};
+use super::{ChannelBlock, ForwardOp, Isa, PixelTile, Portable, TapRow, WeightOp};
 use core::arch::wasm32::*;
+
+/// wasm32 with `target-feature=+simd128` (never relaxed-SIMD, whose results differ between CPUs).
+pub struct Simd128;
+
+impl Isa for Simd128 {
+    const NAME: &'static str = "simd128-f32";
+
+    #[inline(always)]
+    fn forward_tile(op: &ForwardOp, tile: &PixelTile, lanes: ChannelBlock, output: &mut [f32]) {
+        let co = lanes.start;
+        match (tile.pixels, lanes.width) {
+            (4, 8) => forward_tile::<4, 2>(op, tile, co, output),
+            (4, 4) => forward_tile::<4, 1>(op, tile, co, output),
+            (_, 8) => forward_tile::<1, 2>(op, tile, co, output),
+            (_, 4) => forward_tile::<1, 1>(op, tile, co, output),
+            _ => Portable::forward_tile(op, tile, lanes, output),
+        }
+    }
+
+    #[inline(always)]
+    fn weight_tile(
+        op: &WeightOp,
+        row: &TapRow,
+        rows: ChannelBlock,
+        lanes: ChannelBlock,
+        dweight: &mut [f32],
+    ) {
+        let (ci, co) = (rows.start, lanes.start);
+        match (rows.width, lanes.width) {
+            (4, 8) => weight_tile::<4, 2>(op, row, ci, co, dweight),
+            (4, 4) => weight_tile::<4, 1>(op, row, ci, co, dweight),
+            (3, 8) => weight_tile::<3, 2>(op, row, ci, co, dweight),
+            (3, 4) => weight_tile::<3, 1>(op, row, ci, co, dweight),
+            (2, 8) => weight_tile::<2, 2>(op, row, ci, co, dweight),
+            (2, 4) => weight_tile::<2, 1>(op, row, ci, co, dweight),
+            (1, 8) => weight_tile::<1, 2>(op, row, ci, co, dweight),
+            (1, 4) => weight_tile::<1, 1>(op, row, ci, co, dweight),
+            _ => Portable::weight_tile(op, row, rows, lanes, dweight),
+        }
+    }
+}
 
 /// Four lanes from `values[..4]` (bounds-checked, so never out of range).
 #[inline(always)]
@@ -20,104 +60,6 @@ fn store(values: &mut [f32], vector: v128) {
     let four = &mut values[..4];
     // SAFETY: `four` is 16 writable bytes; v128_store has no alignment requirement.
     unsafe { v128_store(four.as_mut_ptr().cast(), vector) }
-}
-
-/// `output = conv(input, weight) + bias`, then ReLU when `relu`.
-/// Shapes: input (N, H, W, in), weight (k, k, in, out), bias (out), output (N, H, W, out).
-pub fn conv_forward(
-    geometry: &ConvGeometry,
-    input: &[f32],
-    weight: &[f32],
-    bias: &[f32],
-    relu: bool,
-    output: &mut [f32],
-) {
-    geometry.assert_forward(input.len(), weight.len(), Some(bias.len()), output.len());
-    let op = ForwardOp {
-        geometry,
-        input,
-        weight,
-        bias: Some(bias),
-        relu,
-    };
-    run_forward(&op, output);
-}
-
-/// `dinput = conv(doutput, rotate180(weight)ᵀ)`.
-/// Shapes: doutput (N, H, W, out), weight (k, k, in, out), dinput (N, H, W, in).
-pub fn conv_backward_input(
-    geometry: &ConvGeometry,
-    doutput: &[f32],
-    weight: &[f32],
-    dinput: &mut [f32],
-) {
-    let transposed = geometry.transposed();
-    transposed.assert_forward(doutput.len(), weight.len(), None, dinput.len());
-    let rotated = rotate_weights(geometry, weight); // (k, k, out, in)
-    let op = ForwardOp {
-        geometry: &transposed,
-        input: doutput,
-        weight: &rotated,
-        bias: None,
-        relu: false,
-    };
-    run_forward(&op, dinput);
-}
-
-/// `dweight = Σ_pixels input ⊗ doutput` per tap and `dbias = Σ_pixels doutput`, overwriting both.
-/// Shapes: input (N, H, W, in), doutput (N, H, W, out), dweight (k, k, in, out), dbias (out).
-pub fn conv_backward_weight(
-    geometry: &ConvGeometry,
-    input: &[f32],
-    doutput: &[f32],
-    dweight: &mut [f32],
-    dbias: &mut [f32],
-) {
-    geometry.assert_forward(input.len(), dweight.len(), Some(dbias.len()), doutput.len());
-    let op = WeightOp {
-        geometry,
-        input,
-        doutput,
-    };
-    op.run_bias(dbias);
-    dweight.fill(0.0);
-    op.for_each_tap_row(|row| {
-        for (ci, rows) in input_channel_blocks(geometry.in_channels) {
-            match rows {
-                4 => weight_tiles::<4>(&op, row, ci, dweight),
-                3 => weight_tiles::<3>(&op, row, ci, dweight),
-                2 => weight_tiles::<2>(&op, row, ci, dweight),
-                _ => weight_tiles::<1>(&op, row, ci, dweight),
-            }
-        }
-    });
-}
-
-/// Every output-channel block of input channels `ci..ci + ROWS`.
-#[inline(always)]
-fn weight_tiles<const ROWS: usize>(op: &WeightOp, row: &TapRow, ci: usize, dweight: &mut [f32]) {
-    for (co, lanes) in channel_blocks(op.geometry.out_channels) {
-        match lanes {
-            8 => weight_tile::<ROWS, 2>(op, row, ci, co, dweight),
-            4 => weight_tile::<ROWS, 1>(op, row, ci, co, dweight),
-            _ => op.tile::<ROWS, 1>(row, ci, co, dweight),
-        }
-    }
-}
-
-fn run_forward(op: &ForwardOp, output: &mut [f32]) {
-    op.geometry.for_each_pixel_tile(|tile| {
-        for (co, lanes) in channel_blocks(op.geometry.out_channels) {
-            match (tile.pixels, lanes) {
-                (4, 8) => forward_tile::<4, 2>(op, tile, co, output),
-                (4, 4) => forward_tile::<4, 1>(op, tile, co, output),
-                (4, _) => op.tile::<4, 1>(tile, co, output),
-                (_, 8) => forward_tile::<1, 2>(op, tile, co, output),
-                (_, 4) => forward_tile::<1, 1>(op, tile, co, output),
-                _ => op.tile::<1, 1>(tile, co, output),
-            }
-        }
-    });
 }
 
 /// Output channels `co..co + 4 * VECTORS` of the `PIXELS` pixels of `tile`: per input value one

@@ -2,6 +2,7 @@
 //! One function, `class_weights`, computes the numbers the losses use and the page shows.
 
 use super::binary::Batch;
+use crate::components::{Connectivity, label};
 use crate::error::Result;
 use ndarray::ArrayView2;
 
@@ -166,7 +167,8 @@ pub(crate) fn mean_weights(per_image: &[[f64; 2]]) -> [f64; 2] {
 /// with fewer than two objects the term is 0.
 pub(crate) fn unet_border(y: &[f64], height: usize, width: usize, w0: f64, sigma: f64) -> Vec<f64> {
     let foreground: Vec<bool> = y.iter().map(|&v| v > 0.5).collect();
-    let (labels, objects) = label_components(&foreground, height, width);
+    let components = label(&foreground, height, width, Connectivity::Four);
+    let (labels, objects) = (components.labels, components.count);
     let mut border = vec![0.0; y.len()];
     if objects < 2 {
         return border;
@@ -193,37 +195,6 @@ pub(crate) fn unet_border(y: &[f64], height: usize, width: usize, w0: f64, sigma
         }
     }
     border
-}
-
-/// Labels 4-connected components 1..=count (0 = background), scanning in row-major order.
-fn label_components(foreground: &[bool], height: usize, width: usize) -> (Vec<usize>, usize) {
-    let mut labels = vec![0; foreground.len()];
-    let mut count = 0;
-    let mut stack = vec![];
-    for start in 0..foreground.len() {
-        if !foreground[start] || labels[start] != 0 {
-            continue;
-        }
-        count += 1;
-        labels[start] = count;
-        stack.push(start);
-        while let Some(i) = stack.pop() {
-            let (r, c) = (i / width, i % width);
-            let neighbours = [
-                (r > 0).then(|| i - width),
-                (r + 1 < height).then(|| i + width),
-                (c > 0).then(|| i - 1),
-                (c + 1 < width).then(|| i + 1),
-            ];
-            for j in neighbours.into_iter().flatten() {
-                if foreground[j] && labels[j] == 0 {
-                    labels[j] = count;
-                    stack.push(j);
-                }
-            }
-        }
-    }
-    (labels, count)
 }
 
 /// Exact squared Euclidean distance from every pixel to the nearest `inside` pixel
