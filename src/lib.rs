@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod error;
+pub mod evidence;
 pub mod experiment;
 pub mod export;
 pub mod keras;
