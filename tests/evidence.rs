@@ -12,6 +12,9 @@ use segloss::evidence::*;
 use segloss::metrics::ObjectCounts;
 use serde_json::Value;
 
+#[path = "common/evidence_golden.rs"]
+mod golden;
+
 const TOLERANCE: f64 = 1e-9;
 
 fn load(name: &str) -> Value {
@@ -219,23 +222,11 @@ fn pr_curves_ap_and_roc_auc_match_sklearn() {
     worst.print("ranking");
 }
 
-/// scripts/evidence_fixtures.py's `generated_pixels`, bit for bit.
-fn generated_pixels(n: u64) -> Pixels {
-    let (mut scores, mut labels) = (Vec::new(), Vec::new());
-    for i in 0..n {
-        let score = ((((i * 2_654_435_761) % (1 << 32)) >> 20) as f64 / 4096.0) as f32;
-        let flip = (i * 7919) % 10 == 0;
-        scores.push(score);
-        labels.push((score > 0.6) != flip);
-    }
-    Pixels::new(scores, labels).unwrap()
-}
-
 #[test]
 fn a_hundred_thousand_pixels_match_sklearn_and_torchmetrics() {
     let case = &load("ranking")["generated"];
     let mut worst = Worst::new();
-    let pixels = generated_pixels(case["n"].as_u64().unwrap());
+    let pixels = golden::generated_pixels(case["n"].as_u64().unwrap());
     let ranked = RankedScores::new(&pixels);
     worst.close(
         ranked.average_precision(),
@@ -478,4 +469,14 @@ fn per_image_dice_matches_numpy() {
         }
     }
     worst.print("per image");
+}
+
+#[test]
+fn statistics_hash_to_the_constant_wasm_checks() {
+    assert_eq!(
+        golden::hash(),
+        golden::GOLDEN,
+        "hash {:#018x}",
+        golden::hash()
+    );
 }
