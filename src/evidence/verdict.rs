@@ -192,7 +192,7 @@ fn ranking(c: &Comparison, metric: Metric, lines: &mut Vec<VerdictLine>) {
         let each: Vec<String> = of(Group::TiedWithBest)
             .map(|l| {
                 let d = l.difference.as_ref().expect("a tied loss has a difference");
-                format!("{} by {}", l.loss, shortfall(d, c.direction))
+                format!("{} trails by {}", l.loss, shortfall(d, c.direction))
             })
             .collect();
         lines.push(VerdictLine {
