@@ -4,6 +4,7 @@
 pub mod components;
 pub mod data;
 pub mod error;
+pub mod evidence;
 pub mod experiment;
 pub mod export;
 pub mod keras;
