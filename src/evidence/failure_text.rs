@@ -2,7 +2,9 @@
 //! (the families and their empty-mask behaviour are those of `loss::catalogue`).
 
 use super::failures::FailureKind;
-use crate::loss::{CeWeights, Loss, LossSpec, number};
+use crate::loss::ce::CeWeights;
+use crate::loss::tversky::FocalTversky;
+use crate::loss::{Loss, LossSpec, number};
 
 /// What the spec is made of, as far as the explanations care.
 struct Traits {
@@ -42,13 +44,13 @@ fn traits(spec: &LossSpec) -> Traits {
             }
             Loss::Dice(d) => (t.region, t.per_image) = (true, t.per_image || d.per_image),
             Loss::Jaccard(j) => (t.region, t.per_image) = (true, t.per_image || j.per_image),
-            Loss::Tversky(v) | Loss::FocalTversky(v) => {
+            Loss::Tversky(v) | Loss::FocalTversky(FocalTversky(v)) => {
                 (t.region, t.per_image) = (true, t.per_image || v.per_image)
             }
             // Generalised Dice is always scored per image, with class weights from that image.
             Loss::Gdice(_) => t.region = true,
             Loss::Lovasz(l) => t.per_image |= l.per_image,
-            Loss::Mse => t.mse = true,
+            Loss::Mse(_) => t.mse = true,
         }
     }
     t

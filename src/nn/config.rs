@@ -3,6 +3,8 @@
 
 use crate::bail;
 use crate::error::Result;
+use crate::experiment::Experiment;
+use crate::settings;
 
 /// Input images are RGB.
 pub(super) const INPUT_CHANNELS: usize = 3;
@@ -26,28 +28,23 @@ impl Head {
     }
 }
 
+/// Defaults and ranges are in `settings` (LAYERS, CHANNELS, KERNEL, DILATIONS, HEAD).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelConfig {
-    /// 1..=6, default 2.
     pub hidden_layers: usize,
-    /// Channels of every hidden layer: 4..=64, default 32.
+    /// Channels of every hidden layer.
     pub channels: usize,
-    /// Square kernel of the hidden layers: 1, 3 or 5, default 3.
+    /// Square kernel of the hidden layers.
     pub kernel: usize,
-    /// One per hidden layer, each 1..=8, default 1.
+    /// One per hidden layer.
     pub dilations: Vec<usize>,
     pub head: Head,
 }
 
 impl Default for ModelConfig {
+    /// The settings table's defaults.
     fn default() -> Self {
-        ModelConfig {
-            hidden_layers: 2,
-            channels: 32,
-            kernel: 3,
-            dilations: vec![1, 1],
-            head: Head::Sigmoid,
-        }
+        Experiment::default().model
     }
 }
 
@@ -84,18 +81,9 @@ impl LayerSpec {
 
 impl ModelConfig {
     pub fn validate(&self) -> Result<()> {
-        if !(1..=6).contains(&self.hidden_layers) {
-            bail!(
-                "hidden layers must be between 1 and 6, got {}",
-                self.hidden_layers
-            );
-        }
-        if !(4..=64).contains(&self.channels) {
-            bail!("channels must be between 4 and 64, got {}", self.channels);
-        }
-        if ![1, 3, 5].contains(&self.kernel) {
-            bail!("kernel size must be 1, 3 or 5, got {}", self.kernel);
-        }
+        settings::LAYERS.check_int(self.hidden_layers as u64)?;
+        settings::CHANNELS.check_int(self.channels as u64)?;
+        settings::KERNEL.check_int(self.kernel as u64)?;
         if self.dilations.len() != self.hidden_layers {
             bail!(
                 "expected one dilation per hidden layer ({}), got {}",
@@ -103,10 +91,11 @@ impl ModelConfig {
                 self.dilations.len()
             );
         }
+        let (low, high) = settings::DILATION_RANGE;
         for (i, &dilation) in self.dilations.iter().enumerate() {
-            if !(1..=8).contains(&dilation) {
+            if !(low..=high).contains(&dilation) {
                 bail!(
-                    "dilation of hidden layer {} must be between 1 and 8, got {dilation}",
+                    "dilation of hidden layer {} must be between {low} and {high}, got {dilation}",
                     i + 1
                 );
             }
@@ -235,21 +224,21 @@ mod tests {
                 hidden_layers: 7,
                 ..base.clone()
             }),
-            "hidden layers must be between 1 and 6, got 7"
+            "hidden layers 7 is out of range: use 1 to 6"
         );
         assert_eq!(
             bad(ModelConfig {
                 channels: 65,
                 ..base.clone()
             }),
-            "channels must be between 4 and 64, got 65"
+            "channels 65 is out of range: use 4 to 64"
         );
         assert_eq!(
             bad(ModelConfig {
                 kernel: 4,
                 ..base.clone()
             }),
-            "kernel size must be 1, 3 or 5, got 4"
+            "kernel size \"4\" is not one of 1, 3 or 5"
         );
         assert_eq!(
             bad(ModelConfig {

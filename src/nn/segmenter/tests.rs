@@ -16,7 +16,7 @@ fn new_refuses_an_invalid_config() {
         ..ModelConfig::default()
     };
     let err = Segmenter::new(config, 1).err().unwrap();
-    assert_eq!(err.0, "channels must be between 4 and 64, got 0");
+    assert_eq!(err.0, "channels 0 is out of range: use 4 to 64");
 }
 
 #[test]
