@@ -1,0 +1,144 @@
+//! One loss's training run in this wasm instance (the page runs one per Web Worker).
+
+use super::data::parse_split;
+use super::{js_error, object, rgba};
+use crate::data::{Split, upload};
+use crate::link;
+use crate::metrics::Metrics;
+use crate::render::{self, RunView};
+use crate::train::Run;
+use wasm_bindgen::prelude::*;
+
+/// One loss's training run in this wasm instance (the page runs one per Web Worker).
+#[wasm_bindgen(js_name = Run)]
+pub struct JsRun(Run);
+
+fn metrics_object(m: &Metrics) -> JsValue {
+    object([
+        ("dice", m.dice.into()),
+        ("iou", m.iou.into()),
+        ("precision", m.precision.into()),
+        ("recall", m.recall.into()),
+        ("accuracy", m.accuracy.into()),
+    ])
+}
+
+#[wasm_bindgen(js_class = Run)]
+impl JsRun {
+    /// Run `loss_index` of the experiment `query`; every run of a query starts from the same weights.
+    #[wasm_bindgen(constructor)]
+    pub fn new(query: &str, loss_index: usize) -> Result<JsRun, JsError> {
+        let experiment = link::decode_at_most(query, link::FILE_MAX_LEN)
+            .map_err(js_error)?
+            .experiment;
+        Run::new(&experiment, loss_index)
+            .map(JsRun)
+            .map_err(js_error)
+    }
+
+    /// Takes up to `n` steps: { steps (taken now), loss (the last), diverged (reason or undefined) }.
+    pub fn step(&mut self, n: usize) -> Result<JsValue, JsError> {
+        let report = self.0.step(n).map_err(js_error)?;
+        Ok(object([
+            ("steps", report.values.len().into()),
+            (
+                "loss",
+                report.values.last().copied().unwrap_or(f64::NAN).into(),
+            ),
+            (
+                "diverged",
+                report.diverged.map_or(JsValue::UNDEFINED, JsValue::from),
+            ),
+        ]))
+    }
+
+    #[wasm_bindgen(js_name = stepCount)]
+    pub fn step_count(&self) -> usize {
+        self.0.steps_done()
+    }
+
+    /// Overall metrics at threshold 0.5: { train, heldout } each { dice, iou, precision, recall, accuracy }.
+    pub fn evaluate(&self) -> Result<JsValue, JsError> {
+        let evaluation = self.0.evaluate().map_err(js_error)?;
+        let heldout = evaluation.heldout.as_ref().unwrap_or(&evaluation.train);
+        Ok(object([
+            ("train", metrics_object(&evaluation.train.overall)),
+            ("heldout", metrics_object(&heldout.overall)),
+        ]))
+    }
+
+    /// Overall metrics of the held-out images only (the training images when there are none):
+    /// { heldout }, a third of the cost of `evaluate` on the demo scenes, for use while training.
+    #[wasm_bindgen(js_name = evaluateHeldout)]
+    pub fn evaluate_heldout(&self) -> Result<JsValue, JsError> {
+        let split = if self.0.dataset().heldout.is_empty() {
+            Split::Train
+        } else {
+            Split::Heldout
+        };
+        let evaluation = self.0.evaluate_split(split).map_err(js_error)?;
+        Ok(object([("heldout", metrics_object(&evaluation.overall))]))
+    }
+
+    /// One image as this run sees it, as RGBA: { width, height, probability, mask, overlay, gradient }.
+    pub fn snapshot(&self, split: &str, index: usize, threshold: f32) -> Result<JsValue, JsError> {
+        let split = parse_split(split)?;
+        let snapshot = self.0.snapshot(split, index).map_err(js_error)?;
+        let sample = &self.0.dataset().split(split)[index];
+        let view = RunView::new(
+            &sample.image,
+            &sample.mask,
+            &snapshot.probabilities,
+            &snapshot.dlogits,
+            threshold,
+        );
+        Ok(object([
+            ("width", sample.width().into()),
+            ("height", sample.height().into()),
+            ("probability", rgba(view.probability)),
+            ("mask", rgba(view.mask)),
+            ("overlay", rgba(view.overlay)),
+            ("gradient", rgba(view.gradient)),
+        ]))
+    }
+
+    /// Object probability and mask (at `threshold`) of any RGBA image, as RGBA: { probability, mask }.
+    #[wasm_bindgen(js_name = predictRgba)]
+    pub fn predict_rgba(
+        &self,
+        pixels: &[u8],
+        width: usize,
+        height: usize,
+        threshold: f32,
+    ) -> Result<JsValue, JsError> {
+        let image = upload::rgba_to_image(pixels, width, height).map_err(js_error)?;
+        let probabilities = self.0.predict(&image).map_err(js_error)?;
+        let prediction = render::threshold(&probabilities, threshold);
+        Ok(object([
+            (
+                "probability",
+                rgba(render::probability_to_rgba(&probabilities)),
+            ),
+            ("mask", rgba(render::mask_to_rgba(&prediction))),
+        ]))
+    }
+
+    /// The weights' checksum as 16 hex digits (equal checksums, equal weights).
+    pub fn checksum(&self) -> String {
+        format!("{:016x}", self.0.checksum())
+    }
+
+    #[wasm_bindgen(js_name = lossSpec)]
+    pub fn loss_spec(&self) -> String {
+        self.0.loss_spec().to_string()
+    }
+}
+
+#[wasm_bindgen(js_class = Run)]
+impl JsRun {
+    /// The weights as .npz bytes in Keras layout, for `model.set_weights` of `kerasModel`'s model.
+    #[wasm_bindgen(js_name = weightsNpz)]
+    pub fn weights_npz(&self) -> Result<Vec<u8>, JsError> {
+        crate::export::weights_npz(self.0.model()).map_err(js_error)
+    }
+}
