@@ -6,6 +6,10 @@ use crate::bail;
 use crate::error::Result;
 use ndarray::Array3;
 
+/// The largest uploaded file the page decodes, in pixels (checked from its header before decoding):
+/// a 40-megapixel photograph passes, a 100,000 × 100,000 decompression bomb does not.
+pub const MAX_FILE_PIXELS: usize = 120_000_000;
+
 /// How much of a mask is object; training on all-background or all-object masks is legal but lopsided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Coverage {

@@ -1,7 +1,7 @@
 //! The experiment: the settings schema and limits, link normalisation and sharing, tensor shapes.
 
 use super::{js_error, object};
-use crate::data::given;
+use crate::data::{given, upload};
 use crate::keras::tensor_shapes;
 use crate::link;
 use crate::settings::{self, Access, Kind};
@@ -116,8 +116,9 @@ pub fn settings_schema() -> js_sys::Array {
         .collect()
 }
 
-/// The engine's limits the page states: { maxLosses, maxImages, maxSide, maxMegapixels, linkMaxLen,
-/// fileMaxLen, trainSide: { min, max, default }, linkSide: { min, max, default } }.
+/// The engine's limits the page states: { maxLosses, maxImages, maxSide, maxMegapixels (of one
+/// uploaded file), maxTotalMegapixels (of all images at training size), linkMaxLen, fileMaxLen,
+/// trainSide: { min, max, default }, linkSide: { min, max, default } }.
 #[wasm_bindgen(js_name = engineLimits)]
 pub fn engine_limits() -> JsValue {
     let side = |setting: &settings::Setting| {
@@ -134,6 +135,10 @@ pub fn engine_limits() -> JsValue {
         ("maxSide", given::MAX_SIDE.into()),
         (
             "maxMegapixels",
+            (upload::MAX_FILE_PIXELS as f64 / 1e6).into(),
+        ),
+        (
+            "maxTotalMegapixels",
             (given::MAX_TOTAL_PIXELS as f64 / 1e6).into(),
         ),
         ("linkMaxLen", link::MAX_LEN.into()),

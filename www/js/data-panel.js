@@ -41,13 +41,15 @@ export class DataPanel {
     $('given-option').disabled = count === 0;
     $('given-option').textContent = count === 0 ? 'Your images (add some below)' : `Your images (${count})`;
     $('scene').value = given ? '' : state.settings.demo;
-    if (!given) $('seed').value = state.settings.scene_seed;
+    // The scene follows the seed unless a link gave it its own.
+    if (!given) $('seed').value = state.settings.scene_seed ?? state.settings.seed;
     $('seed').disabled = given;
     $('new-seed').disabled = given;
     $('scene-description').textContent = given ? '' : ($('scene').selectedOptions[0]?.dataset.description ?? '');
     const ds = state.dataset;
     if (!ds) return;
-    const origin = given ? `your images, trained at up to ${state.trainSide} px` : `seed ${state.settings.scene_seed}`;
+    const sceneSeed = state.settings.scene_seed ?? state.settings.seed;
+    const origin = given ? `your images, trained at up to ${state.trainSide} px` : `seed ${sceneSeed}`;
     const heldout = ds.count('heldout');
     let text =
       `${ds.count('train')} training and ${heldout} held-out images, ` +

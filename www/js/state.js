@@ -83,7 +83,7 @@ export class PageState extends EventTarget {
     try {
       normalized = this.api.normalizeExperiment(query, 'file');
       const s = normalized.settings;
-      const dataKey = given ? given.train : `${s.demo}/${s.scene_seed}`;
+      const dataKey = given ? given.train : `${s.demo}/${s.scene_seed ?? s.seed}`;
       if (dataKey !== this.dataKey) {
         dataset = this.api.Dataset.fromQuery(normalized.query);
         this.dataKey = dataKey;
