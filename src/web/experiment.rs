@@ -2,6 +2,7 @@
 
 use super::{js_error, object};
 use crate::data::{given, upload};
+use crate::experiment::DataSource;
 use crate::keras::tensor_shapes;
 use crate::link;
 use crate::settings::{self, Access, Kind};
@@ -18,7 +19,8 @@ fn max_len(source: &str) -> usize {
 }
 
 /// Validates an experiment query: { query (canonical, without view settings), link (with them),
-/// settings (every link key with its value, undefined where it does not apply), notes }.
+/// source ("demo" or "given": a demo scene or the user's images), settings (every link key with its
+/// value, undefined where it does not apply), notes }.
 #[wasm_bindgen(js_name = normalizeExperiment)]
 pub fn normalize_experiment(query: &str, source: &str) -> Result<JsValue, JsError> {
     let decoded = link::decode_at_most(query, max_len(source)).map_err(js_error)?;
@@ -37,6 +39,14 @@ pub fn normalize_experiment(query: &str, source: &str) -> Result<JsValue, JsErro
         (
             "link",
             link::encode_with_view(&decoded.experiment, &decoded.view).into(),
+        ),
+        (
+            "source",
+            match decoded.experiment.data {
+                DataSource::Demo { .. } => "demo",
+                DataSource::Given(_) => "given",
+            }
+            .into(),
         ),
         ("settings", values.into()),
         ("notes", notes.into()),

@@ -65,7 +65,7 @@ export class ResultsGrid {
     const h = ds.height(split, index);
     drawRgba($('image-canvas'), ds.imageRgba(split, index), w, h);
     drawRgba($('mask-canvas'), ds.maskRgba(split, index), w, h);
-    const seed = state.source === 'given' ? '' : `, seed ${state.settings.scene_seed}`;
+    const seed = state.source === 'given' ? '' : `, seed ${state.settings.scene_seed ?? state.settings.seed}`;
     $('image-caption').textContent = `${state.imageName(split, index)}, ${w}×${h}${seed}`;
     $('mask-caption').textContent = `Ground truth: ${percent(ds.foregroundFraction(split, index))} object`;
     for (const button of $('samples').querySelectorAll('button')) {

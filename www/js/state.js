@@ -46,7 +46,8 @@ export class PageState extends EventTarget {
     const parts = ['v=1'];
     for (const [key, value] of Object.entries(settings)) {
       // `data` names the images' source; the images themselves are `data`.
-      if (key === 'data' || value === '' || !this.schema.affectsRuns(key)) continue;
+      // Settings that do not apply (momentum under Adam) are undefined.
+      if (value === undefined || value === '' || !this.schema.affectsRuns(key)) continue;
       if (data && (key === 'demo' || key === 'scene_seed')) continue;
       parts.push(`${key}=${encodeURIComponent(value)}`);
     }
@@ -174,11 +175,11 @@ export class PageState extends EventTarget {
   }
 
   /** Puts a normalised experiment on the page: its settings, images and threshold. */
-  restore({ query, settings: { thr, data, ...settings } }) {
+  restore({ query, source, settings: { thr, ...settings } }) {
     const threshold = this.threshold;
     this.threshold = Math.round(Number(thr) * 100) / 100;
-    const changes = { settings, source: data === 'given' ? 'given' : 'demo' };
-    if (data === 'given') Object.assign(changes, this.linkImages(query));
+    const changes = { settings, source };
+    if (source === 'given') Object.assign(changes, this.linkImages(query));
     const result = this.apply(changes);
     if (result.error) this.threshold = threshold;
     else this.emit(['threshold']);
