@@ -59,7 +59,10 @@ test("a bad seed gets the engine's message: what it used instead, and the contro
   await page.fill('#seed', '-5');
   await page.press('#seed', 'Enter');
   await page.waitForFunction(() => document.querySelector('#status').textContent.includes('out of range'));
-  assert.match(await page.textContent('#status'), /seed 0\).*seed -5 is out of range: use 0 to 9007199254740991; used 0/);
+  assert.match(
+    await page.textContent('#status'),
+    /seed 0\).*seed -5 is out of range: use 0 to 9007199254740991; used 0/,
+  );
   assert.equal(await page.inputValue('#seed'), '0');
   await page.close();
 });
