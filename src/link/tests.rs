@@ -40,6 +40,21 @@ fn unknown_keys_are_reported_and_numbers_clamped() {
 }
 
 #[test]
+fn the_scene_follows_the_seed_unless_given_its_own() {
+    let scene_seed = |query: &str| match decode(query).unwrap().experiment.data {
+        DataSource::Demo { seed, .. } => seed,
+        DataSource::Given(_) => unreachable!(),
+    };
+    assert_eq!(scene_seed("v=1&seed=5"), None);
+    assert_eq!(scene_seed("v=1&seed=5&scene_seed=5"), None);
+    assert_eq!(scene_seed("v=1&seed=5&scene_seed=1"), Some(1));
+    assert_eq!(
+        Experiment::default().dataset().unwrap(),
+        decode("v=1&seed=1").unwrap().experiment.dataset().unwrap()
+    );
+}
+
+#[test]
 fn every_repair_is_reported() {
     for (query, note) in [
         (

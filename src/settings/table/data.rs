@@ -52,8 +52,10 @@ pub const SCENE_SEED: Setting = Setting {
             _ => None,
         },
         set: |e, value, _| {
+            // The seed's own value means "follow the seed", so the default follows it too.
+            let scene_seed = Some(value.int()).filter(|&s| s != e.seed);
             if let DataSource::Demo { seed, .. } = &mut e.data {
-                *seed = Some(value.int());
+                *seed = scene_seed;
             }
             Ok(())
         },
