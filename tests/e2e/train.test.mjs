@@ -86,7 +86,11 @@ test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, mas
   assert.equal(new Set(masks).size, 3, 'each loss draws its own mask');
 
   assert.ok(measured.frames.count > 0 && measured.tasksTraced > 100, 'the recorders saw the page');
-  assert.equal(measured.tasksWithCpu, measured.tasksTraced, 'every traced task has its CPU time');
+  // A task cut by the trace's start or end has no CPU time; the budget must still see nearly all of them.
+  assert.ok(
+    measured.tasksWithCpu >= 0.99 * measured.tasksTraced,
+    `${measured.tasksTraced - measured.tasksWithCpu} of ${measured.tasksTraced} traced tasks have no CPU time`,
+  );
   assert.ok(measured.cpu.max <= MAX_TASK_CPU_MS, `a main-thread task used ${Math.round(measured.cpu.max)} ms of CPU`);
   const slow = measured.cpuOver(TWO_FRAMES_MS);
   const allowed = Math.max(SLOW_PER_MINUTE, Math.ceil((SLOW_PER_MINUTE * measured.seconds) / 60));
