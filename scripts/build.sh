@@ -4,7 +4,7 @@
 # dist/ works from any static host and under any sub-path.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf '\033[1m[build]\033[0m %s\n' "$*"; }
 
@@ -18,8 +18,15 @@ build_wasm() { # $1 = flavour, $2 = rustflags, $3 = target dir
 
 rm -rf dist
 mkdir -p dist/vendor
-build_wasm simd128 "-C target-feature=+simd128" target
-build_wasm portable "-C target-feature=-simd128" target/portable
+# Both at once: each ends in a single-threaded LTO step, so on two cores together is ~2x faster.
+build_wasm simd128 "-C target-feature=+simd128" target &
+simd128=$!
+build_wasm portable "-C target-feature=-simd128" target/portable &
+portable=$!
+failed=0
+wait "$simd128" || failed=1
+wait "$portable" || failed=1
+[ "$failed" = 0 ]
 cp -r www/. dist/
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css dist/vendor/
-say "dist/ ready ($(du -sh dist | cut -f1)); segloss_bg.wasm $(stat -c %s dist/pkg/simd128/segloss_bg.wasm) bytes raw, $(gzip -9c dist/pkg/simd128/segloss_bg.wasm | wc -c) gzipped"
+say "dist/ ready ($(du -sh dist | cut -f1)); segloss_bg.wasm $(wc -c <dist/pkg/simd128/segloss_bg.wasm | tr -d ' ') bytes raw, $(gzip -9c dist/pkg/simd128/segloss_bg.wasm | wc -c | tr -d " ") gzipped"
