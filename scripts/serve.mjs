@@ -19,9 +19,11 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves `root` on 127.0.0.1:`port` (0 = any free port); `prefix` mounts it under a sub-path. */
-export function startServer(root, port = 0, prefix = '/') {
+/** Serves `root` on 127.0.0.1:`port` (0 = any free port); `prefix` mounts it under a sub-path;
+ *  `types` replaces content types by extension (the tests play a misconfigured host with it). */
+export function startServer(root, port = 0, prefix = '/', types = {}) {
   const base = resolve(root);
+  const typeOf = { ...TYPES, ...types };
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
     if (!path.startsWith(prefix)) return send(res, 404, 'not found');
@@ -31,7 +33,7 @@ export function startServer(root, port = 0, prefix = '/') {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-type': typeOf[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-cache',
       });
       res.end(body);

@@ -19,9 +19,10 @@ const FLAGS = [
   '--disable-quic',
 ];
 
-/** Starts a server and a browser; returns { url, context, close }. `prefix` mounts dist/ under a sub-path. */
-export async function openBrowser({ prefix = '/' } = {}) {
-  const server = await startServer(DIST, 0, prefix);
+/** Starts a server and a browser; returns { url, context, close }. `prefix` mounts dist/ under a sub-path;
+ *  `types` overrides the server's content types by extension. */
+export async function openBrowser({ prefix = '/', types = {} } = {}) {
+  const server = await startServer(DIST, 0, prefix, types);
   const userDataDir = await mkdtemp(join(tmpdir(), 'segloss-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -20,3 +20,23 @@ test('the page works under /segloss/', async () => {
     await browser.close();
   }
 });
+
+// Browsers compile wasm only when it comes as application/wasm; a host that sends another type gets
+// a message that says what to configure, instead of a page that never starts.
+for (const type of ['application/octet-stream', 'text/plain']) {
+  test(`a host that sends .wasm as ${type} gets a message saying what to fix`, async () => {
+    const browser = await openBrowser({ prefix: '/segloss/', types: { '.wasm': type } });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(browser.url);
+      await page.waitForFunction(() => document.querySelector('#status').classList.contains('error'));
+      const status = await page.textContent('#status');
+      console.log(`status with .wasm as ${type}: ${status}`);
+      assert.match(status, new RegExp(`sends pkg/simd128/segloss_bg.wasm as '${type}'`));
+      assert.match(status, /send \.wasm files as application\/wasm/);
+      assert.equal(await page.getAttribute('body', 'data-ready'), null);
+    } finally {
+      await browser.close();
+    }
+  });
+}

@@ -22,7 +22,26 @@ export async function loadEngine(search = location.search) {
   const flavour = simd ? 'simd128' : 'portable';
   const base = new URL(`../pkg/${flavour}/`, import.meta.url);
   const api = await import(new URL('segloss.js', base).href);
-  const module = await WebAssembly.compileStreaming(fetch(new URL('segloss_bg.wasm', base)));
+  const module = await compileEngine(new URL('segloss_bg.wasm', base));
   await api.default({ module_or_path: module });
   return { api, flavour, simd, module, glueUrl: new URL('segloss.js', base).href };
+}
+
+/** Compiles the engine, turning a host's mistakes into what to fix: browsers compile wasm while it
+ *  downloads only when the host sends it as application/wasm, and refuse it otherwise. */
+async function compileEngine(url) {
+  const response = await fetch(url);
+  const file = url.pathname.split('/').slice(-3).join('/');
+  if (!response.ok) {
+    throw new Error(`the host answered ${response.status} ${response.statusText} for ${file}: is dist/ copied whole?`);
+  }
+  const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+  if (type !== 'application/wasm') {
+    throw new Error(
+      `the host sends ${file} as '${type || 'no type'}'; browsers compile WebAssembly as it downloads ` +
+        `only when it comes as 'application/wasm'. Configure the web server to send .wasm files as ` +
+        `application/wasm (GitHub Pages and scripts/serve.sh do).`,
+    );
+  }
+  return WebAssembly.compileStreaming(response);
 }

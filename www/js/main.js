@@ -55,7 +55,7 @@ async function start() {
   try {
     engine = await loadEngine();
   } catch (error) {
-    $('status').textContent = `This browser could not start the WebAssembly engine: ${error.message}`;
+    $('status').textContent = `The WebAssembly engine could not start: ${error.message}`;
     $('status').classList.add('error');
     return;
   }
