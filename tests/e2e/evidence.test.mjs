@@ -5,7 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openBrowser, openPage, trainToEnd } from './browser.mjs';
 
@@ -143,13 +145,18 @@ test('three losses at three seeds: verdict, intervals, tied groups, curves, per-
   // The seed switch shows each seed's runs; the CLI trains the same runs bit for bit and says the same.
   const checksums = await checksumsBySeed(page);
   assert.equal(Object.keys(checksums).length, 9);
-  const cli = JSON.parse(execFileSync(CLI, ['run', '--link', link, '--json'], { encoding: 'utf8' }));
+  const cliCsv = join(await mkdtemp(join(tmpdir(), 'segloss-study-')), 'study.csv');
+  const cli = JSON.parse(
+    execFileSync(CLI, ['run', '--link', browser.url + link, '--json', '--csv', cliCsv], { encoding: 'utf8' }),
+  );
   const cliChecksums = Object.fromEntries(cli.runs.map((run) => [`${run.loss}@${run.seed}`, run.checksum]));
   assert.deepEqual(cliChecksums, checksums);
   assert.deepEqual(
     cli.verdict.map((line) => line.text),
     verdict.map((line) => line.text),
   );
+  // Every statistic to the last digit: the page's CSV is the CLI's.
+  assert.equal(csv, await readFile(cliCsv, 'utf8'));
   assert.deepEqual(errors, []);
   await page.close();
 });
