@@ -10,13 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openBrowser, openPage, trainToEnd } from './browser.mjs';
+import { describe, recordResponsiveness, startRecording, stopRecording } from './responsiveness.mjs';
 
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
 let browser;
 before(async () => {
   browser = await openBrowser();
+  await recordResponsiveness(browser.context);
 });
+
+// The budget of train.test.mjs (CPU time of each main-thread task, explained there): the study's
+// statistics, table and charts are built on the main thread when runs end, and must stay under it.
+const MAX_TASK_CPU_MS = 50;
 after(async () => {
   await browser.close();
 });
@@ -72,8 +78,13 @@ test('three losses at three seeds: verdict, intervals, tied groups, curves, per-
   assert.equal(await page.inputValue('#setting-seeds'), '3');
   await page.waitForFunction(() => document.querySelectorAll('.run-column').length === 3);
   assert.match(await page.textContent('#progress'), /run 1 of 9 \(3 losses × 3 seeds\)/);
+  const recording = await startRecording(browser.context, page);
   await trainToEnd(page, 300_000);
   await page.waitForSelector('#verdict li');
+  await page.waitForFunction(() => document.querySelectorAll('#per-image-chart .u-legend .u-series').length > 0);
+  const measured = await stopRecording(recording);
+  console.log(`responsiveness over 9 runs and the study:\n  ${describe(measured)}`);
+  assert.ok(measured.cpu.max <= MAX_TASK_CPU_MS, `a main-thread task used ${Math.round(measured.cpu.max)} ms of CPU`);
 
   const verdict = await page.$$eval('#verdict li', (items) =>
     items.map((li) => ({ kind: li.dataset.kind, text: li.textContent })),
