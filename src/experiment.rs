@@ -31,7 +31,7 @@ pub struct Experiment {
     pub optimizer: OptimizerConfig,
     /// Seeds weight init and the batch sequence.
     pub seed: u64,
-    /// One run per spec.
+    /// One run per spec and seed.
     pub losses: Vec<LossSpec>,
     /// Crops per batch.
     pub batch_size: usize,
@@ -42,6 +42,10 @@ pub struct Experiment {
     pub augment: bool,
     /// Training steps per run.
     pub steps: usize,
+    /// Runs per loss, one per seed (`study::repeat_seed`), on the same images.
+    pub seeds: usize,
+    /// Tune each loss's learning rate on validation images before its runs (`study::tuning`).
+    pub tune_lr: bool,
 }
 
 impl Default for Experiment {
@@ -66,6 +70,8 @@ impl Default for Experiment {
             patch: 0,
             augment: false,
             steps: 0,
+            seeds: 0,
+            tune_lr: false,
         };
         let mut notes = Vec::new();
         for setting in settings::SETTINGS {
@@ -105,6 +111,7 @@ impl Experiment {
         settings::BATCH.check_int(self.batch_size as u64)?;
         settings::PATCH.check_int(self.patch as u64)?;
         settings::STEPS.check_int(self.steps as u64)?;
+        settings::SEEDS.check_int(self.seeds as u64)?;
         settings::LR.check_float(self.optimizer.lr())?;
         self.model.validate()?;
         self.optimizer.validate()?;

@@ -17,6 +17,7 @@ pub mod optim;
 pub mod render;
 pub mod rng;
 pub mod settings;
+pub mod study;
 pub mod tensor;
 pub mod train;
 

@@ -47,6 +47,8 @@ pub fn golden_experiment() -> Experiment {
         patch: 24,
         augment: true,
         steps: 5,
+        seeds: 1,
+        tune_lr: false,
     }
 }
 

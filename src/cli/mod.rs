@@ -3,6 +3,7 @@
 pub mod keras;
 pub mod loss;
 pub mod run;
+pub mod run_report;
 pub mod settings;
 
 use clap::{Parser, Subcommand};
@@ -23,7 +24,8 @@ struct Cli {
 enum Command {
     /// Evaluate one loss spec on .npy logits and targets (NHWC); print {"loss": value}.
     Loss(loss::Args),
-    /// Train every loss of an experiment headlessly and print metrics and checksums.
+    /// Train every loss once per seed (after a learning-rate sweep when tuning) and print metrics,
+    /// checksums, statistics over seeds and the verdict.
     Run(run::Args),
     /// Print the Keras 3 code of an experiment's losses and model (or of one loss spec); export weights.
     Keras(keras::Args),

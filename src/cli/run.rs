@@ -1,13 +1,17 @@
-//! `segloss run`: trains every loss of an experiment headlessly, one run after the other, and
-//! prints per loss the final training and held-out metrics, speed and weight checksum.
+//! `segloss run`: trains every run of an experiment headlessly — each loss once per seed, after
+//! a learning-rate sweep per loss when tuning — on several threads, and prints per run the final
+//! training and held-out metrics, speed and weight checksum, then the statistics over seeds and
+//! the verdict (`segloss::study`, the same functions the page calls).
 
+use super::run_report::{self, Outcome};
 use super::settings::SettingFlags;
-use segloss::data::{self, Dataset};
 use segloss::error::{Error, Result};
+use segloss::evidence::RunMetrics;
 use segloss::experiment::Experiment;
 use segloss::link;
-use segloss::train::{Evaluation, Run, SplitEvaluation};
-use serde_json::{Value, json};
+use segloss::study::{self, Sweep, Trial};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 #[derive(clap::Args)]
@@ -18,75 +22,71 @@ pub struct Args {
     link: Option<String>,
     #[command(flatten)]
     settings: SettingFlags,
-    /// Print one JSON object instead of a table.
+    /// Print one JSON object instead of tables.
     #[arg(long)]
     json: bool,
-}
-
-/// One finished run.
-struct Outcome {
-    loss: String,
-    evaluation: Evaluation,
-    steps: usize,
-    seconds: f64,
-    /// CPU time of the training thread, where the platform tells it (Linux).
-    cpu_seconds: Option<f64>,
-    checksum: u64,
-    diverged: Option<String>,
+    /// Write the metrics CSV (statistics, paired differences, failures, learning rates, verdict)
+    /// to this file.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<std::path::PathBuf>,
+    /// Runs trained at once, each on its own thread [default: the cores available]. The results
+    /// do not depend on it.
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
 }
 
 pub fn main(args: Args) -> Result<()> {
     let experiment = experiment(&args)?;
-    experiment.validate()?;
     let dataset = experiment.dataset()?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     if !args.json {
-        println!("{}", describe(&experiment, &dataset));
-        let metrics = format!(
-            "{:>7}{:>7}{:>7}{:>8}{:>8}",
-            "Dice", "IoU", "prec", "recall", "obj F1"
-        );
-        println!("{:<30} {:>37}   {:>37}", "", "train", "held-out");
-        println!(
-            "{:<30} {metrics}   {metrics}   {:>7} {:>7}  checksum",
-            "loss", "steps/s", "cpu s"
-        );
+        println!("{}", run_report::describe(&experiment, &dataset));
     }
-    let mut outcomes = Vec::new();
-    for index in 0..experiment.losses.len() {
-        let mut run = Run::with_dataset(&experiment, dataset.clone(), index)?;
-        let (start, cpu_start) = (Instant::now(), thread_cpu_seconds());
-        run.step(experiment.steps)?;
-        let seconds = start.elapsed().as_secs_f64();
-        let cpu_seconds = cpu_start.zip(thread_cpu_seconds()).map(|(a, b)| b - a);
-        let outcome = Outcome {
-            loss: run.loss_spec().to_string(),
-            evaluation: run.evaluate()?,
-            steps: run.steps_done(),
-            seconds,
-            cpu_seconds,
-            checksum: run.checksum(),
-            diverged: run.diverged().map(str::to_string),
-        };
-        if !args.json {
-            print_row(&outcome);
-        }
-        outcomes.push(outcome);
+    let started = Instant::now();
+    let sweeps = if experiment.tune_lr {
+        sweep(&experiment, jobs, !args.json)?
+    } else {
+        Vec::new()
+    };
+    // Loss by loss, then seed by seed: the order the tables list them.
+    let studies: Vec<(usize, usize)> = (0..experiment.losses.len())
+        .flat_map(|loss| (0..experiment.seeds).map(move |k| (loss, k)))
+        .collect();
+    let rate_of = |loss: usize| {
+        sweeps
+            .iter()
+            .find(|s: &&Sweep| s.loss_index == loss)
+            .map(Sweep::chosen_rate)
+    };
+    let outcomes = in_parallel(jobs, studies.len(), !args.json, |i| {
+        let (loss, seed_index) = studies[i];
+        let trial = Trial::study(&experiment, loss, seed_index, rate_of(loss))?;
+        train(trial, seed_index)
+    })?;
+    let metrics: Vec<RunMetrics> = outcomes.iter().map(|o| o.metrics.clone()).collect();
+    let conclusion = study::conclude(&experiment, &metrics, &sweeps)?;
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(path) = &args.csv {
+        std::fs::write(path, &conclusion.csv)
+            .map_err(|e| Error(format!("cannot write {}: {e}", path.display())))?;
     }
     if args.json {
-        println!("{}", report(&experiment, &dataset, &outcomes));
+        let report = run_report::json(
+            &experiment,
+            &dataset,
+            &outcomes,
+            &sweeps,
+            &conclusion,
+            seconds,
+        );
+        println!("{report}");
+    } else {
+        run_report::print(&experiment, &outcomes, &sweeps, &conclusion, seconds);
     }
     Ok(())
-}
-
-impl Outcome {
-    /// Seconds of CPU, or of the wall clock where CPU time is unknown.
-    fn cost(&self) -> f64 {
-        self.cpu_seconds.unwrap_or(self.seconds)
-    }
-
-    fn steps_per_second(&self) -> f64 {
-        self.steps as f64 / self.cost().max(1e-9)
-    }
 }
 
 fn experiment(args: &Args) -> Result<Experiment> {
@@ -105,101 +105,82 @@ fn experiment(args: &Args) -> Result<Experiment> {
     Ok(experiment)
 }
 
-fn describe(experiment: &Experiment, dataset: &Dataset) -> String {
-    let crops = match experiment.patch {
-        0 => "whole images".to_string(),
-        p => format!("{p}×{p} crops"),
-    };
-    format!(
-        "{} (seed {}, {} train + {} held-out images, {:.2} % object): {} steps of batch {} × {}{}, {:?}, {:?}",
-        dataset.name,
-        experiment.seed,
-        dataset.train.len(),
-        dataset.heldout.len(),
-        100.0 * dataset.foreground_fraction(),
-        experiment.steps,
-        experiment.batch_size,
-        crops,
-        if experiment.augment {
-            " with flips and turns"
-        } else {
-            ""
-        },
-        experiment.optimizer,
-        experiment.model,
-    )
+/// Every loss's learning-rate sweep (`study::tuning`).
+fn sweep(experiment: &Experiment, jobs: usize, progress: bool) -> Result<Vec<Sweep>> {
+    let losses = experiment.losses.len();
+    let scores = in_parallel(jobs, losses * study::RATES, progress, |i| {
+        let (loss, rate) = (i / study::RATES, i % study::RATES);
+        let mut trial = Trial::tuning(experiment, loss, rate)?;
+        trial.step(trial.total_steps())?;
+        trial.validation_score()
+    })?;
+    let rates = study::rates(experiment.optimizer.lr());
+    Ok(scores
+        .chunks(study::RATES)
+        .enumerate()
+        .map(|(loss, s)| Sweep::new(loss, rates, s.try_into().expect("RATES scores per loss")))
+        .collect())
 }
 
-fn print_row(outcome: &Outcome) {
-    let five = |split: Option<&SplitEvaluation>| match split {
-        Some(s) => {
-            let m = &s.overall;
-            let objects = s.objects.f1();
-            format!(
-                "{:>7.3}{:>7.3}{:>7.3}{:>8.3}{objects:>8.3}",
-                m.dice, m.iou, m.precision, m.recall
-            )
+/// Trains a study trial to the end and keeps what the tables print.
+fn train(mut trial: Trial, seed_index: usize) -> Result<Outcome> {
+    let (start, cpu_start) = (Instant::now(), thread_cpu_seconds());
+    trial.step(trial.total_steps())?;
+    let seconds = start.elapsed().as_secs_f64();
+    let cpu_seconds = cpu_start.zip(thread_cpu_seconds()).map(|(a, b)| b - a);
+    let run = trial.run();
+    Ok(Outcome {
+        loss: run.loss_spec().to_string(),
+        seed: trial.seed(),
+        seed_index,
+        learning_rate: trial.learning_rate(),
+        evaluation: run.evaluate()?,
+        steps: run.steps_done(),
+        seconds,
+        cpu_seconds,
+        checksum: run.checksum(),
+        diverged: run.diverged().map(str::to_string),
+        metrics: trial.metrics()?,
+    })
+}
+
+/// `work(0..count)` on `jobs` threads; the results in index order, or the first error by index.
+fn in_parallel<T: Send>(
+    jobs: usize,
+    count: usize,
+    progress: bool,
+    work: impl Fn(usize) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<Result<T>>>> = Mutex::new((0..count).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(count) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= count {
+                        break;
+                    }
+                    let result = work(i);
+                    slots.lock().expect("no worker panicked")[i] = Some(result);
+                    let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if progress {
+                        eprint!("\r{finished} of {count} runs trained");
+                    }
+                }
+            });
         }
-        None => format!("{:>37}", "-"),
-    };
-    println!(
-        "{:<30} {}   {}   {:>7.1} {:>7.2}  {:016x}",
-        outcome.loss,
-        five(Some(&outcome.evaluation.train)),
-        five(outcome.evaluation.heldout.as_ref()),
-        outcome.steps_per_second(),
-        outcome.cost(),
-        outcome.checksum
-    );
-    if let Some(reason) = &outcome.diverged {
-        println!("    {reason}");
+    });
+    if progress && count > 0 {
+        eprintln!();
     }
-}
-
-/// Overall metrics of a split, with the object-level counts and F1.
-fn split_json(split: &SplitEvaluation) -> Value {
-    let (m, o) = (&split.overall, &split.objects);
-    json!({
-        "dice": m.dice, "iou": m.iou, "precision": m.precision, "recall": m.recall, "accuracy": m.accuracy,
-        "object_f1": o.f1(), "objects": o.truth, "objects_predicted": o.predicted, "objects_matched": o.matched,
-    })
-}
-
-fn report(experiment: &Experiment, dataset: &Dataset, outcomes: &[Outcome]) -> Value {
-    let runs: Vec<Value> = outcomes
-        .iter()
-        .map(|o| {
-            json!({
-                "loss": o.loss,
-                "train": split_json(&o.evaluation.train),
-                "heldout": o.evaluation.heldout.as_ref().map(split_json),
-                "steps": o.steps,
-                "seconds": o.seconds,
-                "cpu_seconds": o.cpu_seconds,
-                "steps_per_second": o.steps_per_second(),
-                // Hex: a u64 does not fit a JavaScript number.
-                "checksum": format!("{:016x}", o.checksum),
-                "diverged": o.diverged,
-            })
-        })
-        .collect();
-    let scene = data::scenes()
-        .iter()
-        .find(|s| s.name == dataset.name)
-        .map(|s| s.title);
-    json!({
-        "scene": dataset.name,
-        "title": scene,
-        "foreground_fraction": dataset.foreground_fraction(),
-        "seed": experiment.seed,
-        "steps": experiment.steps,
-        "batch_size": experiment.batch_size,
-        "patch": experiment.patch,
-        "augment": experiment.augment,
-        "optimizer": format!("{:?}", experiment.optimizer),
-        "model": format!("{:?}", experiment.model),
-        "runs": runs,
-    })
+    slots
+        .into_inner()
+        .expect("no worker panicked")
+        .into_iter()
+        .map(|slot| slot.expect("every index was worked"))
+        .collect()
 }
 
 /// CPU time the calling thread has used, from Linux's /proc (None elsewhere): the honest measure

@@ -48,7 +48,9 @@ pub use csv::{CsvRow, csv_rows, to_csv};
 pub use failures::{Failure, FailureKind, FailureTally, RunSignals, detect, tally};
 pub use interval::{Interval, Method, Summary, summarize};
 pub use metric::Metric;
-pub use objects::{ObjectScores, SizeBin, SizeClass, TrueObject, object_scores, recall_by_size};
+pub use objects::{
+    ObjectScores, SizeBin, SizeClass, TrueObject, object_scores, recall_by_size, true_objects,
+};
 pub use paired::{ComparedLoss, Comparison, Direction, Group, LossValues, compare};
 pub use per_image::{Aggregation, DiceByImage, ImageDice, dice_by_image};
 pub use pixels::{ImagePrediction, Pixels};

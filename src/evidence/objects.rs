@@ -5,7 +5,11 @@
 //! f1 = 2TP/(2TP + FP + FN) with TP the matched pairs), with `metrics`' rule for empty cases: a
 //! ratio over nothing is 1 when there was nothing to find and nothing was predicted, else 0.
 
+use crate::bail;
+use crate::components::{Connectivity, label_mask};
+use crate::error::Result;
 use crate::metrics::ObjectCounts;
+use ndarray::ArrayView2;
 
 /// Object precision, recall and F1.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,6 +39,38 @@ pub fn object_scores(counts: ObjectCounts) -> ObjectScores {
 pub struct TrueObject {
     pub area: u64,
     pub matched: bool,
+}
+
+/// Every true object of one image with its area and whether a predicted object matched it, by
+/// the rule of `metrics::ObjectCounts` (8-connected, IoU > 0.5), so the matched ones number
+/// `ObjectCounts::matched`. Objects in row-major order of their first pixel.
+///
+/// # Shapes
+/// `prediction`, `mask`: (H, W), object where > 0.5.
+pub fn true_objects(prediction: ArrayView2<f32>, mask: ArrayView2<f32>) -> Result<Vec<TrueObject>> {
+    if prediction.dim() != mask.dim() {
+        let ((ph, pw), (mh, mw)) = (prediction.dim(), mask.dim());
+        bail!("the prediction is {ph}×{pw} pixels but the mask is {mh}×{mw}");
+    }
+    let predicted = label_mask(prediction, Connectivity::Eight);
+    let truth = label_mask(mask, Connectivity::Eight);
+    let (predicted_area, truth_area) = (predicted.areas(), truth.areas());
+    let mut overlaps = std::collections::BTreeMap::<(usize, usize), u64>::new();
+    for (&p, &t) in predicted.labels.iter().zip(&truth.labels) {
+        if p > 0 && t > 0 {
+            *overlaps.entry((t, p)).or_default() += 1;
+        }
+    }
+    let mut matched = vec![false; truth.count + 1];
+    for (&(t, p), &both) in &overlaps {
+        matched[t] |= 2 * both > predicted_area[p] + truth_area[t] - both;
+    }
+    Ok((1..=truth.count)
+        .map(|t| TrueObject {
+            area: truth_area[t],
+            matched: matched[t],
+        })
+        .collect())
 }
 
 /// Size classes of true objects by area in pixels at training size.
@@ -113,6 +149,24 @@ pub fn recall_by_size(objects: &[TrueObject]) -> [SizeBin; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn true_objects_match_as_the_object_counts_do() {
+        // Truth: a 2 × 2 object found exactly, a 3 × 3 one half covered, a lone pixel missed.
+        let mut mask = ndarray::Array2::<f32>::zeros((8, 8));
+        mask.slice_mut(ndarray::s![0..2, 0..2]).fill(1.0);
+        mask.slice_mut(ndarray::s![4..7, 4..7]).fill(1.0);
+        mask[(0, 7)] = 1.0;
+        let mut prediction = ndarray::Array2::<f32>::zeros((8, 8));
+        prediction.slice_mut(ndarray::s![0..2, 0..2]).fill(1.0);
+        prediction.slice_mut(ndarray::s![4..6, 4..6]).fill(1.0);
+        let objects = true_objects(prediction.view(), mask.view()).unwrap();
+        let areas: Vec<(u64, bool)> = objects.iter().map(|o| (o.area, o.matched)).collect();
+        assert_eq!(areas, [(4, true), (1, false), (9, false)]);
+        let counts = ObjectCounts::from_masks(prediction.view(), mask.view()).unwrap();
+        let matched = objects.iter().filter(|o| o.matched).count() as u64;
+        assert_eq!((counts.truth, counts.matched), (3, matched));
+    }
 
     #[test]
     fn bins_follow_the_stated_bounds() {

@@ -5,6 +5,10 @@ mod data;
 mod experiment;
 mod losses;
 mod run;
+mod run_metrics;
+mod study;
+mod study_result;
+mod trial;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,4 +1,5 @@
-//! One loss's training run in this wasm instance (the page runs one per Web Worker).
+//! One loss's training run in this wasm instance, as the benchmark page drives it (the playground's
+//! runs are study trials, trial.rs), and what both answer about the `train::Run` they hold.
 
 use super::data::parse_split;
 use super::{js_error, object, rgba};
@@ -6,14 +7,14 @@ use crate::data::{Split, upload};
 use crate::link;
 use crate::metrics::Metrics;
 use crate::render::{self, RunView};
-use crate::train::Run;
+use crate::train::{Run, StepReport};
 use wasm_bindgen::prelude::*;
 
-/// One loss's training run in this wasm instance (the page runs one per Web Worker).
+/// One loss's training run in this wasm instance, stepped without limit (the benchmarks).
 #[wasm_bindgen(js_name = Run)]
 pub struct JsRun(Run);
 
-fn metrics_object(m: &Metrics) -> JsValue {
+pub(crate) fn metrics_object(m: &Metrics) -> JsValue {
     object([
         ("dice", m.dice.into()),
         ("iou", m.iou.into()),
@@ -38,18 +39,7 @@ impl JsRun {
 
     /// Takes up to `n` steps: { steps (taken now), loss (the last), diverged (reason or undefined) }.
     pub fn step(&mut self, n: usize) -> Result<JsValue, JsError> {
-        let report = self.0.step(n).map_err(js_error)?;
-        Ok(object([
-            ("steps", report.values.len().into()),
-            (
-                "loss",
-                report.values.last().copied().unwrap_or(f64::NAN).into(),
-            ),
-            (
-                "diverged",
-                report.diverged.map_or(JsValue::UNDEFINED, JsValue::from),
-            ),
-        ]))
+        self.0.step(n).map(step_report).map_err(js_error)
     }
 
     #[wasm_bindgen(js_name = stepCount)]
@@ -59,47 +49,19 @@ impl JsRun {
 
     /// Overall metrics at threshold 0.5: { train, heldout } each { dice, iou, precision, recall, accuracy }.
     pub fn evaluate(&self) -> Result<JsValue, JsError> {
-        let evaluation = self.0.evaluate().map_err(js_error)?;
-        let heldout = evaluation.heldout.as_ref().unwrap_or(&evaluation.train);
-        Ok(object([
-            ("train", metrics_object(&evaluation.train.overall)),
-            ("heldout", metrics_object(&heldout.overall)),
-        ]))
+        evaluate(&self.0)
     }
 
     /// Overall metrics of the held-out images only (the training images when there are none):
     /// { heldout }, a third of the cost of `evaluate` on the demo scenes, for use while training.
     #[wasm_bindgen(js_name = evaluateHeldout)]
     pub fn evaluate_heldout(&self) -> Result<JsValue, JsError> {
-        let split = if self.0.dataset().heldout.is_empty() {
-            Split::Train
-        } else {
-            Split::Heldout
-        };
-        let evaluation = self.0.evaluate_split(split).map_err(js_error)?;
-        Ok(object([("heldout", metrics_object(&evaluation.overall))]))
+        evaluate_heldout(&self.0)
     }
 
     /// One image as this run sees it, as RGBA: { width, height, probability, mask, overlay, gradient }.
     pub fn snapshot(&self, split: &str, index: usize, threshold: f32) -> Result<JsValue, JsError> {
-        let split = parse_split(split)?;
-        let snapshot = self.0.snapshot(split, index).map_err(js_error)?;
-        let sample = &self.0.dataset().split(split)[index];
-        let view = RunView::new(
-            &sample.image,
-            &sample.mask,
-            &snapshot.probabilities,
-            &snapshot.dlogits,
-            threshold,
-        );
-        Ok(object([
-            ("width", sample.width().into()),
-            ("height", sample.height().into()),
-            ("probability", rgba(view.probability)),
-            ("mask", rgba(view.mask)),
-            ("overlay", rgba(view.overlay)),
-            ("gradient", rgba(view.gradient)),
-        ]))
+        snapshot(&self.0, split, index, threshold)
     }
 
     /// Object probability and mask (at `threshold`) of any RGBA image, as RGBA: { probability, mask }.
@@ -111,16 +73,7 @@ impl JsRun {
         height: usize,
         threshold: f32,
     ) -> Result<JsValue, JsError> {
-        let image = upload::rgba_to_image(pixels, width, height).map_err(js_error)?;
-        let probabilities = self.0.predict(&image).map_err(js_error)?;
-        let prediction = render::threshold(&probabilities, threshold);
-        Ok(object([
-            (
-                "probability",
-                rgba(render::probability_to_rgba(&probabilities)),
-            ),
-            ("mask", rgba(render::mask_to_rgba(&prediction))),
-        ]))
+        predict_rgba(&self.0, pixels, width, height, threshold)
     }
 
     /// The weights' checksum as 16 hex digits (equal checksums, equal weights).
@@ -141,4 +94,85 @@ impl JsRun {
     pub fn weights_npz(&self) -> Result<Vec<u8>, JsError> {
         crate::export::weights_npz(self.0.model()).map_err(js_error)
     }
+}
+
+// What a page run and a study trial both answer, on the `train::Run` they hold.
+
+/// { steps (taken now), loss (the last), diverged (reason or undefined) }.
+pub(crate) fn step_report(report: StepReport) -> JsValue {
+    object([
+        ("steps", report.values.len().into()),
+        (
+            "loss",
+            report.values.last().copied().unwrap_or(f64::NAN).into(),
+        ),
+        (
+            "diverged",
+            report.diverged.map_or(JsValue::UNDEFINED, JsValue::from),
+        ),
+    ])
+}
+
+pub(crate) fn evaluate(run: &Run) -> Result<JsValue, JsError> {
+    let evaluation = run.evaluate().map_err(js_error)?;
+    let heldout = evaluation.heldout.as_ref().unwrap_or(&evaluation.train);
+    Ok(object([
+        ("train", metrics_object(&evaluation.train.overall)),
+        ("heldout", metrics_object(&heldout.overall)),
+    ]))
+}
+
+pub(crate) fn evaluate_heldout(run: &Run) -> Result<JsValue, JsError> {
+    let split = if run.dataset().heldout.is_empty() {
+        Split::Train
+    } else {
+        Split::Heldout
+    };
+    let evaluation = run.evaluate_split(split).map_err(js_error)?;
+    Ok(object([("heldout", metrics_object(&evaluation.overall))]))
+}
+
+pub(crate) fn snapshot(
+    run: &Run,
+    split: &str,
+    index: usize,
+    threshold: f32,
+) -> Result<JsValue, JsError> {
+    let split = parse_split(split)?;
+    let snapshot = run.snapshot(split, index).map_err(js_error)?;
+    let sample = &run.dataset().split(split)[index];
+    let view = RunView::new(
+        &sample.image,
+        &sample.mask,
+        &snapshot.probabilities,
+        &snapshot.dlogits,
+        threshold,
+    );
+    Ok(object([
+        ("width", sample.width().into()),
+        ("height", sample.height().into()),
+        ("probability", rgba(view.probability)),
+        ("mask", rgba(view.mask)),
+        ("overlay", rgba(view.overlay)),
+        ("gradient", rgba(view.gradient)),
+    ]))
+}
+
+pub(crate) fn predict_rgba(
+    run: &Run,
+    pixels: &[u8],
+    width: usize,
+    height: usize,
+    threshold: f32,
+) -> Result<JsValue, JsError> {
+    let image = upload::rgba_to_image(pixels, width, height).map_err(js_error)?;
+    let probabilities = run.predict(&image).map_err(js_error)?;
+    let prediction = render::threshold(&probabilities, threshold);
+    Ok(object([
+        (
+            "probability",
+            rgba(render::probability_to_rgba(&probabilities)),
+        ),
+        ("mask", rgba(render::mask_to_rgba(&prediction))),
+    ]))
 }

@@ -105,6 +105,19 @@ export function nextFrames(page) {
   return page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
+/** Sets the number of seeds through the page's control: 1 where a test does not test repeats, so it
+ *  trains one run per loss. */
+export async function setSeeds(page, seeds) {
+  await page.fill('#setting-seeds', String(seeds));
+  await page.press('#setting-seeds', 'Tab');
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll('.run-column').length > 0 &&
+      document.querySelector('#setting-seeds').value === String(n),
+    seeds,
+  );
+}
+
 /** Replaces the experiment's losses by `specs` through the page's controls. */
 export async function setLosses(page, specs) {
   while ((await page.$$('#loss-list button')).length > 1) await page.click('#loss-list li:last-child button');

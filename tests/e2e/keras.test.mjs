@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { nextFrames, openBrowser, openPage, setLosses } from './browser.mjs';
+import { nextFrames, openBrowser, openPage, setLosses, setSeeds } from './browser.mjs';
 
 // Built by scripts/test.sh; its Keras export is what scripts/keras_verify.sh checks in Keras.
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
@@ -29,6 +29,7 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   const { page, errors } = await openPage(browser.context, browser.url);
   await page.selectOption('#scene', 'blobs');
   await setLosses(page, ['0.5*bce+0.5*dice', 'wbce(scope=dataset)']);
+  await setSeeds(page, 1);
   await page.fill('#setting-steps', '20');
   await page.press('#setting-steps', 'Tab');
   await page.waitForFunction(() => document.querySelector('.run-status')?.textContent.includes('/20'));

@@ -31,7 +31,7 @@ test('a failed export is an error of that request, not of the run', async () => 
       }
     });
     pool.start({
-      query: 'v=1&demo=blobs&losses=bce&steps=4',
+      query: 'v=1&demo=blobs&losses=bce&steps=4&seeds=1',
       specs: ['bce'],
       total: 4,
       evalEvery: 20,

@@ -38,6 +38,7 @@ test("every control carries the schema's min, max, step, choices and default", a
         max: e.max,
         step: e.step,
         value: e.value,
+        checked: e.checked,
         options: e.tagName === 'SELECT' ? [...e.options].map((o) => ({ value: o.value, label: o.textContent })) : null,
       })),
   );
@@ -54,6 +55,9 @@ test("every control carries the schema's min, max, step, choices and default", a
     } else if (entry.kind === 'choice') {
       assert.deepEqual(control.options, entry.choices, `#${control.id} choices`);
       assert.equal(control.value, entry.default, `#${control.id} shows the default`);
+    } else if (entry.kind === 'bool') {
+      assert.equal(control.type, 'checkbox', `#${control.id} is a switch`);
+      assert.equal(control.checked, entry.default !== '0', `#${control.id} shows the default`);
     } else {
       assert.equal(control.value, entry.default, `#${control.id} shows the default`);
     }

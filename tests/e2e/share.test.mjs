@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { openBrowser, openPage, setLosses, trainToEnd } from './browser.mjs';
+import { openBrowser, openPage, setLosses, setSeeds, trainToEnd } from './browser.mjs';
 
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
 test('a copied link reproduces the runs in a fresh browser and in the CLI', async () => {
   const first = await openBrowser();
   const { page, errors } = await openPage(first.context, first.url);
+  await setSeeds(page, 1);
   await page.selectOption('#scene', 'blobs');
   await setLosses(page, ['dice(per_image=false)', 'focal(gamma=1)']);
   await page.fill('#setting-ch', '16');
@@ -27,6 +28,7 @@ test('a copied link reproduces the runs in a fresh browser and in the CLI', asyn
   assert.match(link, /&thr=0\.35$/);
   assert.match(link, /ch=16/);
   assert.match(link, /steps=40/);
+  assert.match(link, /seeds=1/);
   const original = await trainToEnd(page);
   assert.equal(original.length, 2);
   assert.deepEqual(errors, []);

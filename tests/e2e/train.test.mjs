@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { nextFrames, openBrowser, openPage, setLosses } from './browser.mjs';
+import { nextFrames, openBrowser, openPage, setLosses, setSeeds } from './browser.mjs';
 import { describe, recordResponsiveness, startRecording, stopRecording } from './responsiveness.mjs';
 
 const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
@@ -33,6 +33,7 @@ const SLOW_PER_MINUTE = 3;
 
 test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, masks differ, the page stays responsive', async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
+  await setSeeds(page, 1);
   await page.selectOption('#scene', 'blobs');
   await setLosses(page, ['bce', 'dice', 'focal']);
   assert.deepEqual(await page.$$eval('#loss-list code', (codes) => codes.map((c) => c.textContent)), [
@@ -111,11 +112,14 @@ test('train three losses on blobs: table filled, best held-out Dice ≥ 0.8, mas
 
 test('keyboard: T trains, P pauses, R resets', async () => {
   const { page } = await openPage(browser.context, browser.url);
+  await setSeeds(page, 1);
   await page.fill('#setting-steps', '2000');
   await page.press('#setting-steps', 'Tab');
   await page.waitForFunction(() =>
     [...document.querySelectorAll('.run-status')].every((status) => status.textContent.endsWith('/2000 · ready')),
   );
+  // Tab left the focus in the next field (the seeds), where T is a letter, not a shortcut.
+  await page.evaluate(() => document.activeElement.blur());
   await page.keyboard.press('t');
   await page.waitForSelector('body[data-training="true"]');
   await page.keyboard.press('p');
@@ -134,6 +138,7 @@ test('keyboard: T trains, P pauses, R resets', async () => {
 
 test('a diverging run stops with its reason while the others finish', async () => {
   const { page } = await openPage(browser.context, browser.url);
+  await setSeeds(page, 1);
   await page.selectOption('#setting-opt', 'sgd');
   await page.fill('#setting-lr', '10');
   await page.press('#setting-lr', 'Tab');

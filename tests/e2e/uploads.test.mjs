@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { canvasStats, nextFrames, openBrowser, openPage, trainToEnd } from './browser.mjs';
+import { canvasStats, nextFrames, openBrowser, openPage, setSeeds, trainToEnd } from './browser.mjs';
 
 const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
 
@@ -100,6 +100,7 @@ async function setNumber(page, selector, value) {
 
 test('photographs and their masks upload, train, and travel in a link that reproduces the runs', async () => {
   const { page, errors } = await openPage(browser.context, browser.url);
+  await setSeeds(page, 1);
   const requests = [];
   page.on('request', (request) => requests.push(request));
   await page.click('#uploads summary');

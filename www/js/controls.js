@@ -1,5 +1,5 @@
 // The toolbar: Train, Pause, Step and Reset (also on the keys T, P, S, R) and the progress over all
-// runs. Marks the page's training state on <body> (data-training, data-finished) for tests and styles.
+// runs (which run of how many, and steps). Marks the page's training state on <body> (data-training, data-finished) for tests and styles.
 
 const $ = (id) => document.getElementById(id);
 const KEYS = { t: 'train', p: 'pause', s: 'step', r: 'reset' };
@@ -26,13 +26,20 @@ export class Controls {
     $('pause').disabled = !training;
     $('step').disabled = training || !canTrain;
     $('reset').disabled = runs.length === 0;
-    const done = runs.filter((r) => ['finished', 'diverged', 'error'].includes(r.status)).length;
+    const { planned, ended } = pool.counts;
     const stepsDone = runs.reduce((sum, r) => sum + r.step, 0);
     const stepsAll = runs.reduce((sum, r) => sum + r.total, 0);
-    const phase = training ? 'Training' : done === runs.length ? 'Done' : 'Ready';
+    const finished = planned > 0 && ended === planned;
+    const phase = training ? 'Training' : finished ? 'Done' : 'Ready';
+    const current = Math.min(planned, ended + 1);
+    const tuning = pool.plan?.tuningRates.length ? ', tuning runs first' : '';
+    const seeds = pool.plan?.seeds.length ?? 0;
     $('progress').textContent =
-      runs.length === 0 ? '' : `${phase}: ${stepsDone}/${stepsAll} steps over ${runs.length} runs`;
+      planned === 0
+        ? ''
+        : `${phase}: ${finished ? `${planned} runs` : `run ${current} of ${planned}`} ` +
+          `(${pool.specs.length} losses × ${seeds} seeds${tuning}) · ${stepsDone}/${stepsAll} steps`;
     document.body.dataset.training = String(training);
-    document.body.dataset.finished = String(runs.length > 0 && done === runs.length);
+    document.body.dataset.finished = String(finished);
   }
 }

@@ -53,7 +53,7 @@ export class KerasPanel {
   }
 
   runs() {
-    return this.pool.runs;
+    return this.pool.shownRuns;
   }
 
   get index() {

@@ -1,11 +1,14 @@
 // The page's entry point: loads the engine and wires the rooms together. The page's state (state.js)
 // announces what changed; this file hands each change to the panels that show it, and restarts the
-// runs (runs.js, one worker per loss) when the experiment changed. The main thread only draws.
+// study's runs (runs.js: every loss at every seed, spread over a few workers) when the experiment
+// changed. The main thread only draws, and asks the engine for the study's statistics (study.js).
 
 import { Charts } from './charts.js';
 import { Controls } from './controls.js';
 import { DataPanel } from './data-panel.js';
 import { loadEngine } from './engine.js';
+import { EvidenceCharts } from './evidence-charts.js';
+import { EvidencePanel } from './evidence-panel.js';
 import { ExperimentFile } from './experiment-file.js';
 import { LossExplorer } from './explorer.js';
 import { FullView } from './full-view.js';
@@ -21,6 +24,7 @@ import { Schema } from './schema.js';
 import { renderShapes } from './shapes.js';
 import { SharePanel } from './share.js';
 import { PageState } from './state.js';
+import { StudyResults } from './study.js';
 import { SummaryTable } from './summary.js';
 import { UploadPanel } from './uploads.js';
 
@@ -44,9 +48,6 @@ function restart(state, pool, views) {
     view: state.view,
     threshold: state.threshold,
   });
-  views.grid.reset(pool.runs);
-  views.charts.reset(pool.runs);
-  views.summary.render(pool.runs);
   views.controls.render(pool);
 }
 
@@ -70,11 +71,18 @@ async function start() {
       step: () => pool.step(1),
       reset: () => restart(state, pool, views),
     }),
-    grid: new ResultsGrid(state, () => fullView.open()),
+    grid: new ResultsGrid(
+      state,
+      () => fullView.open(),
+      (seedIndex) => pool.showSeed(seedIndex),
+    ),
     charts: new Charts($('loss-chart'), $('dice-chart')),
     summary: new SummaryTable($('summary')),
     keras: new KerasPanel(state, pool),
+    study: new StudyResults(api),
+    evidenceCharts: new EvidenceCharts(),
   };
+  views.evidence = new EvidencePanel(views.study);
   const loop = new RedrawLoop(pool, views);
   const fullView = new FullView(state, pool);
   const notices = new Notices(() => state.notify([]));

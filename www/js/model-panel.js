@@ -4,14 +4,16 @@ import { field, readValue, writeValue } from './schema.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** The settings this panel shows, in order; the others travel in links without a control here. */
+/** The settings this panel shows, in order, then those of the evidence group (seeds, tuning); the
+ *  others travel in links without a control here. */
 const KEYS = ['layers', 'ch', 'k', 'dil', 'head', 'opt', 'lr', 'batch', 'patch', 'steps'];
 
 export class ModelPanel {
   constructor(state) {
     this.state = state;
     this.controls = new Map();
-    for (const key of KEYS) {
+    const evidence = state.schema.entries.filter((entry) => entry.group === 'evidence').map((entry) => entry.key);
+    for (const key of [...KEYS, ...evidence]) {
       const box = field(state.schema.entry(key));
       const control = box.querySelector('[data-key]');
       control.addEventListener('change', () => this.change(key, readValue(control)));

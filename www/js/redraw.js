@@ -1,7 +1,9 @@
 // Turns the runs' messages into redraws: coalesced into one per animation frame, and while training
 // into at most one per REDRAW_MS, since fewer frames leave more CPU to the workers and keep every frame
-// short. Each redraw updates the runs' columns that changed, the charts, the summary when a run was
-// evaluated, and the toolbar and Keras downloads.
+// short. Each redraw updates the columns of the runs on show that changed (rebuilding the grid and the
+// curves when the runs on show changed: another seed, or runs that start after tuning), the charts, the
+// summary when a run was evaluated, the study and the evidence panel when a run started or ended, and
+// the toolbar and Keras downloads.
 
 const REDRAW_MS = 100;
 // While training, one chart per CHART_MS, alternating: redrawing a chart is the costliest thing the
@@ -9,12 +11,14 @@ const REDRAW_MS = 100;
 const CHART_MS = 500;
 
 export class RedrawLoop {
-  /** `pool`: the run pool; `views`: { grid, charts, summary, controls, keras }. */
+  /** `pool`: the run pool; `views`: { grid, charts, summary, controls, keras, study, evidence, evidenceCharts }. */
   constructor(pool, views) {
     this.pool = pool;
     this.views = views;
     this.dirty = new Set();
     this.summaryDirty = false;
+    this.evidenceDirty = false;
+    this.shownKey = null;
     this.frame = 0;
     this.lastRedraw = 0;
     this.lastChart = 0;
@@ -24,29 +28,67 @@ export class RedrawLoop {
   /** A run's message arrived (`run` null: every run changed). */
   changed(run, type) {
     for (const changed of run ? [run] : this.pool.runs) this.dirty.add(changed);
-    if (type === 'metrics' || type === 'finished' || type === 'diverged') this.summaryDirty = true;
+    if (type === 'metrics' || type === 'finished' || type === 'error') this.summaryDirty = true;
+    if (!run || type === 'ready' || type === 'finished' || type === 'error') this.evidenceDirty = true;
     if (this.frame) return;
     const wait = this.pool.training ? Math.max(0, this.lastRedraw + REDRAW_MS - performance.now()) : 0;
     this.frame = setTimeout(() => requestAnimationFrame((now) => this.redraw(now)), wait);
   }
 
+  /** Rebuilds the grid and the curves when the runs on show are others than those drawn. */
+  showRuns() {
+    const { grid, charts, summary } = this.views;
+    const shown = this.pool.shownRuns;
+    const key = `${this.pool.query}|${shown.map((run) => run.id).join(',')}`;
+    if (key === this.shownKey) return shown;
+    this.shownKey = key;
+    grid.reset(shown);
+    grid.showSeeds(this.pool.plan?.seeds ?? [], this.pool.shownSeed);
+    charts.reset(shown);
+    summary.render(shown);
+    this.bandsFor(shown);
+    for (const run of shown) this.dirty.add(run);
+    return shown;
+  }
+
+  /** The study's held-out Dice band of each loss on show. */
+  bandsFor(shown) {
+    const { result } = this.views.study;
+    const seed = this.pool.plan?.seeds[this.pool.shownSeed];
+    const lines = `Held-out Dice at threshold 0.5 (pooled over the held-out images): lines, seed ${seed ?? '—'}`;
+    const caption =
+      result?.seeds.length > 1 ? `${lines}; bands, the ${result.method} (seeds ${result.seeds.join(', ')})` : lines;
+    const bands = result?.bands ?? [];
+    this.views.charts.setBands(
+      shown.map((run) => bands[run.lossIndex] ?? []),
+      caption,
+    );
+  }
+
   redraw(now) {
-    const { grid, charts, summary, controls, keras } = this.views;
+    const { grid, charts, summary, controls, keras, study, evidence, evidenceCharts } = this.views;
     const { pool } = this;
     this.frame = 0;
     this.lastRedraw = now;
-    for (const run of this.dirty) grid.update(run);
+    const shown = this.showRuns();
+    for (const run of this.dirty) if (shown.includes(run)) grid.update(run);
     this.dirty.clear();
+    if (this.evidenceDirty) {
+      this.evidenceDirty = false;
+      if (study.update(pool)) this.bandsFor(shown);
+      evidence.render(pool);
+      evidenceCharts.render(pool);
+    }
     if (!pool.training) {
-      charts.update(pool.runs);
+      charts.update(shown);
     } else if (now - this.lastChart > CHART_MS) {
       this.lastChart = now;
       this.nextChart = 1 - this.nextChart;
-      charts.update(pool.runs, this.nextChart);
+      charts.update(shown, this.nextChart);
     }
     if (this.summaryDirty) {
       this.summaryDirty = false;
-      summary.render(pool.runs);
+      summary.render(shown);
     }
     controls.render(pool);
     keras.update();

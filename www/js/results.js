@@ -1,5 +1,6 @@
-// The Predictions panel: the image picker and threshold, the chosen image with its ground truth, and one
-// column per run (probability, mask, overlay, gradient), all on the same image and threshold.
+// The Predictions panel: the image picker and threshold, the seed shown, the chosen image with its ground
+// truth, and one column per loss at that seed (probability, mask, overlay, gradient), all on the same
+// image and threshold.
 import { drawRgba } from './canvas.js';
 import { percent } from './format.js';
 import { RunPool } from './runs.js';
@@ -19,8 +20,9 @@ const formatEta = (seconds) =>
 
 export class ResultsGrid {
   /** `openFullView()` shows the current image at full resolution. */
-  constructor(state, openFullView) {
+  constructor(state, openFullView, showSeed) {
     this.state = state;
+    $('seed-shown').addEventListener('change', () => showSeed(Number($('seed-shown').value)));
     this.columns = new Map();
     applyRange($('threshold'), state.schema.entry('thr'));
     const threshold = (final) => state.setThreshold(Number($('threshold').value), final);
@@ -79,6 +81,15 @@ export class ResultsGrid {
     $('threshold-value').textContent = this.state.threshold.toFixed(2);
   }
 
+  /** The seed switch: one option per seed of the study (`seeds`), `shown` the index on show. */
+  showSeeds(seeds, shown) {
+    const select = $('seed-shown');
+    const options = seeds.map((seed, k) => new Option(`seed ${seed} (${k + 1} of ${seeds.length})`, String(k)));
+    select.replaceChildren(...options);
+    select.value = String(shown);
+    $('seed-field').hidden = seeds.length < 2;
+  }
+
   /** Rebuilds the run columns for a new set of runs. */
   reset(runs) {
     for (const column of this.columns.values()) column.root.remove();
@@ -89,7 +100,7 @@ export class ResultsGrid {
       root.dataset.run = String(run.lossIndex);
       const title = document.createElement('h3');
       title.textContent = run.spec;
-      title.title = run.spec;
+      title.title = `${run.spec}, seed ${run.seed}`;
       const status = document.createElement('p');
       status.className = 'run-status';
       status.setAttribute('aria-live', 'polite');
@@ -131,6 +142,7 @@ export class ResultsGrid {
 }
 
 function statusText(run) {
+  const rate = run.learningRate === undefined ? '' : ` · lr ${run.learningRate}`;
   const progress = `step ${run.step}/${run.total}`;
   switch (run.status) {
     case 'starting':
@@ -145,7 +157,7 @@ function statusText(run) {
     case 'paused':
       return `${progress} · paused`;
     case 'finished':
-      return `${progress} · done, ${(run.computeMs / 1000).toFixed(1)} s of training`;
+      return `${progress} · done, ${(run.computeMs / 1000).toFixed(1)} s of training${rate}`;
     case 'diverged':
       return `Stopped: ${run.message}`;
     case 'error':

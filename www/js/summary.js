@@ -1,4 +1,5 @@
-// The summary table: held-out metrics per run, best value per column highlighted, sortable by any column.
+// The table of the runs on show (every loss at the seed shown): held-out metrics at threshold 0.5, the
+// learning rate and the weights' checksum; best value per column highlighted, sortable by any column.
 
 const COLUMNS = [
   { key: 'spec', label: 'Loss', value: (r) => r.spec, text: (v) => v },
@@ -8,6 +9,8 @@ const COLUMNS = [
   { key: 'recall', label: 'Recall', value: (r) => r.metrics?.heldout.recall, best: 'max' },
   { key: 'accuracy', label: 'Pixel accuracy', value: (r) => r.metrics?.heldout.accuracy, best: 'max' },
   { key: 'steps', label: 'Steps', value: (r) => r.step, text: (v) => String(v) },
+  { key: 'lr', label: 'Learning rate', value: (r) => r.learningRate, text: (v) => (v == null ? '—' : String(v)) },
+  { key: 'seed', label: 'Seed', value: (r) => r.seed, text: (v) => String(v) },
   { key: 'time', label: 'Training time (s)', value: (r) => r.computeMs / 1000, text: (v) => v.toFixed(1) },
   { key: 'checksum', label: 'Weights checksum', value: (r) => r.checksum, text: (v) => v ?? '—' },
 ];

@@ -4,6 +4,7 @@
 //! one line there.
 
 mod data;
+mod evidence;
 mod losses;
 mod model;
 mod training;
@@ -11,6 +12,7 @@ mod view;
 
 use super::Setting;
 pub use data::*;
+pub use evidence::*;
 pub use losses::*;
 pub use model::*;
 pub use training::*;
@@ -33,6 +35,8 @@ pub static SETTINGS: &[&Setting] = &[
     &PATCH,
     &AUGMENT,
     &STEPS,
+    &SEEDS,
+    &TUNE,
     &THRESHOLD,
     &TRAIN_SIDE,
     &LINK_SIDE,
