@@ -1,12 +1,14 @@
-// The summary table: held-out metrics per run, best value per column highlighted, sortable by any column.
+// The summary table: each run's scores (of the held-out images, or the training images when none is
+// held out: scored.js), best value per column highlighted, sortable by any column.
+import { scored } from './scored.js';
 
 const COLUMNS = [
   { key: 'spec', label: 'Loss', value: (r) => r.spec, text: (v) => v },
-  { key: 'dice', label: 'Dice', value: (r) => r.metrics?.heldout.dice, best: 'max' },
-  { key: 'iou', label: 'IoU', value: (r) => r.metrics?.heldout.iou, best: 'max' },
-  { key: 'precision', label: 'Precision', value: (r) => r.metrics?.heldout.precision, best: 'max' },
-  { key: 'recall', label: 'Recall', value: (r) => r.metrics?.heldout.recall, best: 'max' },
-  { key: 'accuracy', label: 'Pixel accuracy', value: (r) => r.metrics?.heldout.accuracy, best: 'max' },
+  { key: 'dice', label: 'Dice', value: (r) => scored(r.metrics)?.dice, best: 'max' },
+  { key: 'iou', label: 'IoU', value: (r) => scored(r.metrics)?.iou, best: 'max' },
+  { key: 'precision', label: 'Precision', value: (r) => scored(r.metrics)?.precision, best: 'max' },
+  { key: 'recall', label: 'Recall', value: (r) => scored(r.metrics)?.recall, best: 'max' },
+  { key: 'accuracy', label: 'Pixel accuracy', value: (r) => scored(r.metrics)?.accuracy, best: 'max' },
   { key: 'steps', label: 'Steps', value: (r) => r.step, text: (v) => String(v) },
   { key: 'time', label: 'Training time (s)', value: (r) => r.computeMs / 1000, text: (v) => v.toFixed(1) },
   { key: 'checksum', label: 'Weights checksum', value: (r) => r.checksum, text: (v) => v ?? '—' },

@@ -59,7 +59,7 @@ const handlers = {
     run = new api.Run(query, lossIndex);
     settings = { total, evalEvery, view, threshold };
     post({ type: 'ready', checksum: run.checksum(), spec: run.lossSpec() });
-    sendMetrics();
+    // The untrained weights are drawn but not scored: a score before any step would rank noise.
     sendSnapshot();
   },
   // Trains for about `ms` milliseconds, then gives the turn back.

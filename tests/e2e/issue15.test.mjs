@@ -1,0 +1,88 @@
+// Issue 15, what a new user trips over: each test does what the user did (real photographs uploaded
+// through the file picker, a link opened in a fresh browser, the Keras panel opened) and checks that
+// the page says what is true.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openBrowser, openPage } from './browser.mjs';
+import { maskFile, photograph, setNumber, upload } from './user-files.mjs';
+
+let browser;
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
+
+/** A photograph and its mask, uploaded under `name`. */
+async function photoWithMask(page, fixture, name, mask = {}) {
+  return [
+    photograph(fixture, `${name}.jpg`),
+    await maskFile(page, { name: `${name}_mask.png`, width: 720, height: 477, ...mask }),
+  ];
+}
+
+const summaryCells = (page, key) =>
+  page.$$eval(`#summary [data-key="${key}"]`, (cells) => cells.map((c) => c.textContent));
+
+test('issue 15 item 1: the Keras panel works with four uploaded photographs', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  const files = [];
+  for (const [i, fixture] of ['board.jpg', 'board-led.jpg', 'board.jpg', 'board-led.jpg'].entries())
+    files.push(...(await photoWithMask(page, fixture, `photo${i + 1}`, { cx: 0.3 + 0.1 * i })));
+  assert.match(await upload(page, files), /Added 4 images and 4 masks/);
+  await page.click('#keras-heading');
+  const loss = await page.textContent('#keras-loss');
+  const model = await page.textContent('#keras-model');
+  assert.doesNotMatch(loss, /could not be generated/, loss.slice(0, 200));
+  assert.doesNotMatch(model, /could not be generated/, model.slice(0, 200));
+  assert.match(loss, /^def loss\(y_true, y_pred\):$/m);
+  assert.match(model, /keras/);
+  assert.ok((await page.$$('#shapes table, #shapes li, #shapes tr')).length > 0, 'the shapes panel is drawn');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('issue 15 item 2: with nothing held out, scores say they are of the training images', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  assert.match(await page.textContent('#summary-heading'), /held-out images/, 'a demo scene holds images out');
+  assert.match(await upload(page, await photoWithMask(page, 'board.jpg', 'board')), /Added 1 image and 1 mask/);
+  await setNumber(page, '#setting-steps', 20);
+  const status = await page.textContent('#status');
+  assert.match(status, /1 training and 0 held-out images/);
+  assert.match(status, /No image is held out, so the scores are of the training images/);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((s) => s.textContent.includes('· ready')),
+  );
+  await page.click('#train');
+  await page.waitForSelector('body[data-finished="true"]', { timeout: 300_000 });
+  const heading = await page.textContent('#summary-heading');
+  const caption = await page.textContent('#dice-caption');
+  assert.match(heading, /^Summary \(training images, none is held out, threshold 0\.5\)$/);
+  assert.match(caption, /^Dice on the training images, none is held out/);
+  for (const text of [heading, caption]) assert.doesNotMatch(text, /held-out images/i);
+  for (const dice of await summaryCells(page, 'dice')) assert.match(dice, /^\d\.\d{3}$/, 'the runs are scored');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('issue 15 item 5: no scores before the first step, and none highlighted as best', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((s) => s.textContent.includes('· ready')),
+  );
+  for (const key of ['dice', 'iou', 'precision', 'recall', 'accuracy']) {
+    const cells = await summaryCells(page, key);
+    assert.equal(cells.length, 4);
+    assert.deepEqual(cells, ['—', '—', '—', '—'], `${key} before training`);
+  }
+  assert.equal(await page.$$eval('#summary .best', (cells) => cells.length), 0, 'nothing is best before training');
+  await page.click('#step');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#summary [data-key="dice"]')].every((c) => c.textContent !== '—'),
+  );
+  for (const dice of await summaryCells(page, 'dice')) assert.match(dice, /^\d\.\d{3}$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
