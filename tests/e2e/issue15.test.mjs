@@ -86,3 +86,67 @@ test('issue 15 item 5: no scores before the first step, and none highlighted as 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** Trains the page's runs to the end; { spec: checksum } of each. */
+async function checksums(page) {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((s) => s.textContent.includes('· ready')),
+  );
+  await page.click('#train');
+  await page.waitForSelector('body[data-finished="true"]', { timeout: 300_000 });
+  const rows = await page.$$eval('#summary tbody tr', (rows) =>
+    rows.map((row) => [
+      row.querySelector('[data-key="spec"]').textContent,
+      row.querySelector('[data-key="checksum"]').textContent,
+    ]),
+  );
+  return Object.fromEntries(rows);
+}
+
+test('issue 15 item 3: the Share panel says first whether the link reproduces the runs, and it does', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  assert.match(await upload(page, await photoWithMask(page, 'board.jpg', 'board')), /Added 1 image and 1 mask/);
+  await setNumber(page, '#setting-steps', 20);
+  await page.click('#share-heading');
+  const first = () => page.textContent('#link-reproduces');
+  // What fits in a link, exactly, at each training size (measured on the real photograph).
+  const measured = [];
+  for (const side of [64, 96, 128, 160, 192, 256]) {
+    await setNumber(page, '#train-side', side);
+    const link = await page.inputValue('#link');
+    measured.push({ side, characters: link.length, exact: /bit for bit/.test(await first()) });
+  }
+  console.log('one 720×477 photograph with its mask, link length by training size:', JSON.stringify(measured));
+  for (const { characters } of measured) assert.ok(characters <= 65_536 + 100, 'every link opens');
+  const fitting = measured.filter((m) => m.exact).map((m) => m.side);
+  assert.ok(fitting.includes(128), `a 128-pixel photograph fits exactly: ${fitting}`);
+
+  // Too large to fit at 256: the first line says so before the user copies the link.
+  await setNumber(page, '#train-side', 256);
+  if (!measured.at(-1).exact) {
+    assert.match(
+      await first(),
+      /^This link shares smaller copies of your images \(\d+ px; you train at 256 px\): whoever opens it gets different numbers than yours\.$/,
+    );
+    assert.match(await page.textContent('#link-images-note'), /longer than the 65,536 characters a link may hold/);
+    await page.click('#train-link-copies');
+    const side = Number(await page.inputValue('#link-side'));
+    assert.match(
+      await page.textContent('#link-trained-copies'),
+      new RegExp(`^Now training at ${side} px \\(was 256 px\\)`),
+    );
+    assert.equal(await page.inputValue('#train-side'), String(side), 'the training size shows what is set');
+  }
+  assert.match(await first(), /^Whoever opens this link can train the same runs, bit for bit\.$/);
+  const link = await page.inputValue('#link');
+  const original = await checksums(page);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const fresh = await openBrowser();
+  const opened = await openPage(fresh.context, link.replace(/^http:\/\/[^/]+\//, fresh.url));
+  assert.equal(await opened.page.isVisible('#notices'), false, 'the link opens without a notice');
+  assert.deepEqual(await checksums(opened.page), original, 'the link reproduces the runs bit for bit');
+  assert.deepEqual(opened.errors, []);
+  await fresh.close();
+});
