@@ -150,3 +150,38 @@ test('issue 15 item 3: the Share panel says first whether the link reproduces th
   assert.deepEqual(opened.errors, []);
   await fresh.close();
 });
+
+test('issue 15 item 6: what a link changed or refused is one notice at the top; controls show what is set', async () => {
+  const { page: home, errors: homeErrors } = await openPage(browser.context, browser.url);
+  assert.equal(await home.inputValue('#preset'), 'classic', 'the page opens on the classic question');
+  assert.deepEqual(homeErrors, []);
+  await home.close();
+
+  const fragment = '#v=1&demo=cells&patch=-3&seed=1&seed=2&losses=dice;lovasz';
+  const { page, errors } = await openPage(browser.context, browser.url + fragment);
+  assert.equal(await page.isVisible('#notices'), true);
+  const bottom = await page.$eval('#notices', (notices) => notices.getBoundingClientRect().bottom);
+  assert.ok(bottom <= 900, `the notice is visible without scrolling (it ends at ${bottom} px)`);
+  const notices = await page.$$eval('#notice-list li', (items) => items.map((li) => li.textContent));
+  assert.ok(
+    notices.some((text) => /patch size -3 is out of range.*used 8/.test(text)),
+    notices.join(' | '),
+  );
+  assert.ok(notices.some((text) => /seed is given more than once \("1" and "2"\); used the last/.test(text)));
+  assert.equal(await page.textContent('#settings-error'), '', 'nothing of the link only below the fold');
+  assert.equal(await page.inputValue('#setting-patch'), '8');
+  assert.equal(await page.inputValue('#seed'), '2');
+  assert.equal(await page.inputValue('#preset'), '', 'no preset is shown for a list that is no preset');
+  assert.equal(await page.$eval('#preset', (s) => s.selectedOptions[0].textContent), 'Your own list (no preset)');
+  assert.deepEqual(await page.$$eval('#loss-list code', (codes) => codes.map((c) => c.textContent)), [
+    'dice',
+    'lovasz',
+  ]);
+  await page.selectOption('#preset', 'region');
+  await page.waitForFunction(() => document.querySelectorAll('#loss-list code').length === 4);
+  assert.equal(await page.inputValue('#preset'), 'region');
+  await page.click('#loss-list li:last-child button');
+  assert.equal(await page.inputValue('#preset'), '', "an edited preset is the user's own list");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -15,6 +15,13 @@ export class LossesPanel {
     own.disabled = true;
     $('preset').add(own);
     for (const preset of PRESETS) $('preset').add(new Option(preset.title, preset.id));
+    // Each preset's list as the engine writes it (defaults left out), to recognise it in any experiment.
+    this.presetLists = new Map(
+      PRESETS.map((p) => {
+        const query = `v=1&losses=${encodeURIComponent(p.losses.join(';'))}`;
+        return [state.api.normalizeExperiment(query, 'link').settings.losses, p.id];
+      }),
+    );
     $('preset').addEventListener('change', () => {
       const preset = PRESETS.find((p) => p.id === $('preset').value);
       if (preset) this.set(preset.losses);
@@ -54,8 +61,7 @@ export class LossesPanel {
 
   render() {
     const losses = this.state.losses;
-    const preset = PRESETS.find((p) => p.losses.join(';') === losses.join(';'));
-    $('preset').value = preset?.id ?? '';
+    $('preset').value = this.presetLists.get(losses.join(';')) ?? '';
     $('loss-list').replaceChildren(
       ...losses.map((spec, i) => {
         const item = document.createElement('li');
