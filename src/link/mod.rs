@@ -32,8 +32,17 @@ pub fn encode(experiment: &Experiment) -> String {
     encode_with_view(experiment, &View::default())
 }
 
-/// `encode` with the page's view settings (a share link).
+/// `encode` with the page's view settings.
 pub fn encode_with_view(experiment: &Experiment, view: &View) -> String {
+    encode_query(experiment, view, GivenImages::encode)
+}
+
+/// The query of `experiment` and `view`, its images (if any) written by `data`.
+fn encode_query(
+    experiment: &Experiment,
+    view: &View,
+    data: impl Fn(&GivenImages) -> String,
+) -> String {
     let mut parts = vec![format!("v={VERSION}")];
     for (setting, value) in values(experiment, view) {
         let Some(value) = value else { continue };
@@ -45,7 +54,7 @@ pub fn encode_with_view(experiment: &Experiment, view: &View) -> String {
         }
     }
     if let DataSource::Given(images) = &experiment.data {
-        parts.push(format!("data={}", images.encode()));
+        parts.push(format!("data={}", data(images)));
     }
     parts.join("&")
 }
@@ -56,17 +65,46 @@ pub struct Share {
     pub query: String,
     /// The link's images are the ones trained on, so it reproduces the sharer's runs bit for bit.
     pub exact: bool,
+    /// The longest side the link's images were given at: the one asked for, or smaller where that
+    /// did not fit in `MAX_LEN` characters.
+    pub side: usize,
     /// The patch size the link trains on when its images are smaller than the sharer's patch.
     pub patch: Option<usize>,
 }
 
+/// The smallest side the link's copies are made at (the link image size setting's minimum).
+const SMALLEST_LINK_SIDE: usize = 16;
+
 /// The share link of `experiment` with the user's images (if any) at a longest side of at most
-/// `link_side`. Copies smaller than the training crops train on crops as large as they allow.
+/// `link_side`, or smaller until the link fits in `MAX_LEN` characters (a link longer than that is
+/// refused when opened). Copies smaller than the training crops train on crops as large as they
+/// allow.
 pub fn share(experiment: &Experiment, view: &View, link_side: usize) -> Result<Share> {
+    let mut side = link_side.max(SMALLEST_LINK_SIDE);
+    loop {
+        let share = share_at(experiment, view, side)?;
+        let length = share.query.len();
+        if length <= MAX_LEN {
+            return Ok(share);
+        }
+        if side == SMALLEST_LINK_SIDE {
+            return Err(Error(format!(
+                "even at {side} pixels the images make a link of {length} characters, more than \
+                 the {MAX_LEN} a link may hold"
+            )));
+        }
+        // The link's length grows with the pixels, about side²: aim a little under the limit.
+        let scale = (MAX_LEN as f64 / length as f64).sqrt() * 0.97;
+        side = ((side as f64 * scale) as usize).clamp(SMALLEST_LINK_SIDE, side - 1);
+    }
+}
+
+fn share_at(experiment: &Experiment, view: &View, link_side: usize) -> Result<Share> {
     let DataSource::Given(images) = &experiment.data else {
         return Ok(Share {
             query: encode_with_view(experiment, view),
             exact: true,
+            side: link_side,
             patch: None,
         });
     };
@@ -86,8 +124,9 @@ pub fn share(experiment: &Experiment, view: &View, link_side: usize) -> Result<S
         ))
     })?;
     Ok(Share {
-        query: encode_with_view(&shared, view),
+        query: encode_query(&shared, view, GivenImages::encode_smallest),
         exact: copies == *images,
+        side: link_side,
         patch,
     })
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::data::given::GivenImage;
 
 #[test]
 fn defaults_encode_to_the_version_scene_and_seed_only() {
@@ -171,4 +172,53 @@ fn escaping_keeps_specs_readable_and_round_trips_odd_text() {
     for text in ["a&b=c#d%e f", "ünï", "%zz", "%4"] {
         assert_eq!(unescape(&escape(text)), text);
     }
+}
+
+/// Given images of pseudo-random pixels (which deflate cannot shrink), `count` of them at `side`².
+fn noisy_images(count: usize, side: usize) -> Experiment {
+    let mut state = 12345u32;
+    let images = (0..count)
+        .map(|i| GivenImage {
+            width: side,
+            height: side,
+            rgb: (0..side * side * 3)
+                .map(|_| {
+                    state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    (state >> 24) as u8
+                })
+                .collect(),
+            mask: (0..side * side)
+                .map(|p| u8::from(p % side < side / 2))
+                .collect(),
+            heldout: i > 0,
+        })
+        .collect();
+    Experiment {
+        data: DataSource::Given(GivenImages::new(images).unwrap()),
+        patch: 16,
+        ..Experiment::default()
+    }
+}
+
+#[test]
+fn a_share_link_is_exact_when_its_images_fit() {
+    let experiment = noisy_images(2, 40);
+    let share = share(&experiment, &View::default(), 40).unwrap();
+    assert!(share.exact && share.side == 40 && share.patch.is_none());
+    let opened = decode(&share.query).unwrap().experiment;
+    assert_eq!(opened, experiment);
+}
+
+#[test]
+fn a_share_link_too_long_at_the_side_asked_for_carries_smaller_copies() {
+    let experiment = noisy_images(2, 200);
+    let share = share(&experiment, &View::default(), 200).unwrap();
+    assert!(!share.exact);
+    assert!(share.side < 200 && share.side >= 64, "side {}", share.side);
+    assert!(
+        share.query.len() <= MAX_LEN,
+        "{} characters",
+        share.query.len()
+    );
+    assert!(decode(&share.query).is_ok(), "the link opens");
 }

@@ -159,8 +159,9 @@ pub fn engine_limits() -> JsValue {
 }
 
 /// The share link of an experiment `query` (the page's own, images at training size) with its
-/// images at a longest side of `link_side`: { query, exact (reproduces the runs bit for bit),
-/// patch (the patch the link's copies train on, when smaller than the query's) }.
+/// images at a longest side of `link_side`, or smaller where that does not fit in a link: { query,
+/// exact (reproduces the runs bit for bit), side (the longest side the images travel at), patch (the
+/// patch the link's copies train on, when smaller than the query's) }.
 #[wasm_bindgen(js_name = shareLink)]
 pub fn share_link(query: &str, link_side: usize) -> Result<JsValue, JsError> {
     let decoded = link::decode_at_most(query, link::FILE_MAX_LEN).map_err(js_error)?;
@@ -168,6 +169,7 @@ pub fn share_link(query: &str, link_side: usize) -> Result<JsValue, JsError> {
     Ok(object([
         ("query", share.query.into()),
         ("exact", share.exact.into()),
+        ("side", share.side.into()),
         (
             "patch",
             share.patch.map_or(JsValue::UNDEFINED, JsValue::from),

@@ -47,13 +47,15 @@ impl JsRun {
         self.0.steps_done()
     }
 
-    /// Overall metrics at threshold 0.5: { train, heldout } each { dice, iou, precision, recall, accuracy }.
+    /// Overall metrics at threshold 0.5: { train, heldout } each { dice, iou, precision, recall,
+    /// accuracy }; heldout is undefined when no image is held out.
     pub fn evaluate(&self) -> Result<JsValue, JsError> {
         evaluate(&self.0)
     }
 
-    /// Overall metrics of the held-out images only (the training images when there are none):
-    /// { heldout }, a third of the cost of `evaluate` on the demo scenes, for use while training.
+    /// Overall metrics of the held-out images only, { heldout }, or of the training images when none
+    /// is held out, { train }: a third of the cost of `evaluate` on the demo scenes, for use while
+    /// training.
     #[wasm_bindgen(js_name = evaluateHeldout)]
     pub fn evaluate_heldout(&self) -> Result<JsValue, JsError> {
         evaluate_heldout(&self.0)
@@ -115,21 +117,26 @@ pub(crate) fn step_report(report: StepReport) -> JsValue {
 
 pub(crate) fn evaluate(run: &Run) -> Result<JsValue, JsError> {
     let evaluation = run.evaluate().map_err(js_error)?;
-    let heldout = evaluation.heldout.as_ref().unwrap_or(&evaluation.train);
     Ok(object([
         ("train", metrics_object(&evaluation.train.overall)),
-        ("heldout", metrics_object(&heldout.overall)),
+        (
+            "heldout",
+            evaluation
+                .heldout
+                .as_ref()
+                .map_or(JsValue::UNDEFINED, |h| metrics_object(&h.overall)),
+        ),
     ]))
 }
 
 pub(crate) fn evaluate_heldout(run: &Run) -> Result<JsValue, JsError> {
-    let split = if run.dataset().heldout.is_empty() {
-        Split::Train
+    let (split, key) = if run.dataset().heldout.is_empty() {
+        (Split::Train, "train")
     } else {
-        Split::Heldout
+        (Split::Heldout, "heldout")
     };
     let evaluation = run.evaluate_split(split).map_err(js_error)?;
-    Ok(object([("heldout", metrics_object(&evaluation.overall))]))
+    Ok(object([(key, metrics_object(&evaluation.overall))]))
 }
 
 pub(crate) fn snapshot(

@@ -55,7 +55,8 @@ export class DataPanel {
       `${ds.count('train')} training and ${heldout} held-out images, ` +
       `${percent(ds.foregroundFractionAll())} object pixels overall (${origin}).`;
     if (given && heldout === 0)
-      text += ' No image is held out, so the summary scores nothing yet: tick "held out" on one.';
+      text +=
+        ' No image is held out, so the scores are of the training images: tick "held out" on one to score unseen images.';
     $('status').textContent = text;
     $('status').classList.remove('error');
   }

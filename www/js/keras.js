@@ -139,8 +139,9 @@ export class KerasPanel {
   downloadCurves() {
     const run = this.run;
     const { step, loss, dice, iou } = run.history;
+    const split = this.state.dataset.count('heldout') > 0 ? 'heldout' : 'train';
     const rows = [
-      ['step', 'loss', 'heldout_dice', 'heldout_iou'],
+      ['step', 'loss', `${split}_dice`, `${split}_iou`],
       ...step.map((s, i) => [s, loss[i], dice[i], iou[i]]),
     ];
     download(new Blob([csv(rows)], { type: 'text/csv' }), this.fileName(run, 'curves.csv'));

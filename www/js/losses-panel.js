@@ -9,9 +9,22 @@ export class LossesPanel {
   constructor(state) {
     this.state = state;
     this.max = state.schema.limits.maxLosses;
+    // Shown while the list is no preset's (a link's, or the user's own), so the menu names no preset
+    // that is not what is set.
+    const own = new Option('Your own list (no preset)', '');
+    own.disabled = true;
+    $('preset').add(own);
     for (const preset of PRESETS) $('preset').add(new Option(preset.title, preset.id));
+    // Each preset's list as the engine writes it (defaults left out), to recognise it in any experiment.
+    this.presetLists = new Map(
+      PRESETS.map((p) => {
+        const query = `v=1&losses=${encodeURIComponent(p.losses.join(';'))}`;
+        return [state.api.normalizeExperiment(query, 'link').settings.losses, p.id];
+      }),
+    );
     $('preset').addEventListener('change', () => {
-      this.set(PRESETS.find((preset) => preset.id === $('preset').value).losses);
+      const preset = PRESETS.find((p) => p.id === $('preset').value);
+      if (preset) this.set(preset.losses);
     });
     for (const entry of state.api.lossCatalogue())
       $('loss-pick').add(new Option(`${entry.name} — ${entry.title}`, entry.name));
@@ -48,6 +61,7 @@ export class LossesPanel {
 
   render() {
     const losses = this.state.losses;
+    $('preset').value = this.presetLists.get(losses.join(';')) ?? '';
     $('loss-list').replaceChildren(
       ...losses.map((spec, i) => {
         const item = document.createElement('li');

@@ -21,6 +21,7 @@ import { RedrawLoop } from './redraw.js';
 import { ResultsGrid } from './results.js';
 import { RunPool } from './runs.js';
 import { Schema } from './schema.js';
+import { labelScores } from './scored.js';
 import { renderShapes } from './shapes.js';
 import { SharePanel } from './share.js';
 import { PageState } from './state.js';
@@ -107,7 +108,10 @@ async function start() {
     }
     if (changed.has('images')) uploads.show(state.images);
     if (changed.has('settings') || changed.has('images') || changed.has('data')) data.render();
-    if (changed.has('data')) views.grid.showData();
+    if (changed.has('data')) {
+      views.grid.showData();
+      labelScores(state.dataset);
+    }
     if (changed.has('runs')) {
       restart(state, pool, views);
       renderShapes($('shapes'), api.modelShapes(state.query));

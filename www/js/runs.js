@@ -9,6 +9,7 @@
 // Holds each run's latest state and the study's evidence; views subscribe through `onChange`. Requests
 // (exports, full-resolution predictions) carry an id and get their own reply, so one that fails leaves
 // its run as it was.
+import { scored } from './scored.js';
 
 const SLICE_MS = 100;
 
@@ -137,14 +138,14 @@ export class RunPool {
         run.computeMs += message.ms;
         run.history.step.push(message.step);
         run.history.loss.push(message.loss);
-        run.history.dice.push(run.metrics?.heldout.dice ?? null);
-        run.history.iou.push(run.metrics?.heldout.iou ?? null);
+        run.history.dice.push(scored(run.metrics)?.dice ?? null);
+        run.history.iou.push(scored(run.metrics)?.iou ?? null);
         break;
       case 'metrics':
         run.metrics = message.metrics;
         if (run.history.step.at(-1) === message.step) {
-          run.history.dice[run.history.dice.length - 1] = message.metrics.heldout.dice;
-          run.history.iou[run.history.iou.length - 1] = message.metrics.heldout.iou;
+          run.history.dice[run.history.dice.length - 1] = scored(message.metrics).dice;
+          run.history.iou[run.history.iou.length - 1] = scored(message.metrics).iou;
         }
         break;
       case 'snapshot':

@@ -1,5 +1,6 @@
-// The Share panel: the link to the experiment (state.js keeps it in the address bar too), a Copy and a
-// Share button, and, with the user's images, the size they travel at in the link and what that means.
+// The Share panel: first, whether the link reproduces the runs; the link to the experiment (state.js
+// keeps it in the address bar too), a Copy and a Share button, and, with the user's images, the size
+// they travel at in the link and what that means.
 import { applyRange, checkInt } from './schema.js';
 
 const $ = (id) => document.getElementById(id);
@@ -25,8 +26,9 @@ export class SharePanel {
       if (result.error) this.note(result.error, true);
     });
     $('train-link-copies').addEventListener('click', () => {
-      const { error } = state.trainOnLinkCopies();
+      const { error, changed } = state.trainOnLinkCopies();
       if (error) this.note(error, true);
+      else $('link-trained-copies').textContent = changed;
     });
   }
 
@@ -50,23 +52,41 @@ export class SharePanel {
     $('link-length').textContent = text;
     $('link-length').classList.toggle('error', tooLong);
     $('link-images').hidden = images === null;
-    $('link-side').value = String(this.state.linkSide);
+    $('link-side').value = String(images?.linkSide ?? this.state.linkSide ?? '');
+    this.reproduces(images);
     if (!images) return;
     if (images.problem) {
       this.note(`No link can carry this experiment: ${images.problem} Download the experiment file instead.`, true);
     } else if (images.differs) {
+      const fitted =
+        images.linkSide < images.requested
+          ? ` At ${images.requested} pixels the link would be longer than the ` +
+            `${this.state.schema.limits.linkMaxLen.toLocaleString('en')} characters a link may hold.`
+          : '';
       this.note(
-        `The link carries ${images.linkSide}-pixel copies of your images, and you train at ${images.trainSide} pixels: ` +
-          'whoever opens it trains on the copies and gets other numbers than yours. Train on the copies to share ' +
-          'runs bit for bit, or send the experiment file.' +
+        `The link carries ${images.linkSide}-pixel copies of your images, and you train at ${images.trainSide} pixels.` +
+          `${fitted} Train on the copies to share runs bit for bit, or send the experiment file.` +
           (images.patch
             ? ` The copies are smaller than your training crops, so the link trains on ${images.patch}-pixel crops.`
             : ''),
       );
     } else {
-      this.note('The link carries your images exactly as they are trained: whoever opens it gets your numbers.');
+      this.note('The link carries your images exactly as they are trained.');
     }
     $('train-link-copies').hidden = !images.differs || Boolean(images.problem);
+    if (images.differs) $('link-trained-copies').textContent = '';
+  }
+
+  /** The panel's first line: whether whoever opens the link gets the sharer's numbers. */
+  reproduces(images) {
+    let text = 'Whoever opens this link can train the same runs, bit for bit.';
+    if (images?.problem) text = 'No link can carry your images: share the experiment file instead.';
+    else if (images?.differs)
+      text =
+        `This link shares smaller copies of your images (${images.linkSide} px; you train at ${images.trainSide} px): ` +
+        'whoever opens it gets different numbers than yours.';
+    $('link-reproduces').textContent = text;
+    $('link-reproduces').classList.toggle('error', Boolean(images?.problem || images?.differs));
   }
 
   async copy() {

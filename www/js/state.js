@@ -24,7 +24,8 @@ export class PageState extends EventTarget {
     this.images = []; // the user's images: { name, rgba, width, height, originalWidth, originalHeight, mask, maskOrigin, heldout }
     this.given = null; // their `data=` value at the training size: { train }
     this.trainSide = Number(schema.entry('train_side').default);
-    this.linkSide = Number(schema.entry('link_side').default);
+    this.linkSide = null; // the user's link image size; null: as large as fits, up to the training size
+    this.linkFit = null; // the side the last link's images fitted at: { given, requested, side }
     this.dataset = null;
     this.dataKey = '';
     this.view = { split: 'train', index: 0 };
@@ -127,13 +128,17 @@ export class PageState extends EventTarget {
     if (this.source !== 'given') {
       this.link = { query: this.query + view, images: null };
     } else {
-      const linkSide = Math.min(this.linkSide, this.trainSide);
-      const images = { linkSide, trainSide: this.trainSide, differs: false, problem: '', patch: null };
+      const requested = Math.min(this.linkSide ?? this.trainSide, this.trainSide);
+      const images = { requested, linkSide: requested, trainSide: this.trainSide, differs: false, problem: '' };
+      // Until the images change, start from the side they last fitted at: each try compresses them.
+      const fit = this.linkFit;
+      const start = fit?.given === this.given && fit.requested === requested ? fit.side : requested;
       try {
-        // The engine makes the link's copies and lowers the patch where they are smaller than it.
-        const shared = this.api.shareLink(this.query + view, linkSide);
-        images.differs = !shared.exact;
-        images.patch = shared.patch ?? null;
+        // The engine makes the link's copies (smaller where the link would be too long to open) and
+        // lowers the patch where they are smaller than it.
+        const shared = this.api.shareLink(this.query + view, start);
+        this.linkFit = { given: this.given, requested, side: shared.side };
+        Object.assign(images, { linkSide: shared.side, differs: !shared.exact, patch: shared.patch ?? null });
         this.link = { query: shared.query, images };
       } catch (error) {
         this.link = { query: null, images: { ...images, problem: error.message } };
@@ -186,7 +191,7 @@ export class PageState extends EventTarget {
     return result;
   }
 
-  /** A link's images, and the sizes to train and share them at: the size they were shared at. */
+  /** A link's images, and the size to train them at: the size they were shared at. */
   linkImages(query) {
     const images = this.api.givenImages(query).map((image, i) => ({
       ...image,
@@ -197,12 +202,7 @@ export class PageState extends EventTarget {
     }));
     const longest = Math.max(...images.map((image) => Math.max(image.width, image.height)));
     const train = this.schema.entry('train_side');
-    const link = this.schema.entry('link_side');
-    return {
-      images,
-      trainSide: Math.max(Number(train.default), longest),
-      linkSide: Math.min(link.max, Math.max(Number(link.default), longest)),
-    };
+    return { images, trainSide: Math.max(Number(train.min), longest), linkSide: null };
   }
 
   notify(notices) {
@@ -235,13 +235,14 @@ export class PageState extends EventTarget {
     return { notes: [] };
   }
 
-  /** Trains on the images as the link carries them, so the link reproduces the runs. */
+  /** Trains on the images as the link carries them, so the link reproduces the runs; says what changed. */
   trainOnLinkCopies() {
-    const patch = this.link.images?.patch;
-    return this.apply({
-      trainSide: Math.min(this.linkSide, this.trainSide),
-      settings: patch ? { patch: String(patch) } : {},
-    });
+    const { linkSide, patch } = this.link.images;
+    const before = { side: this.trainSide, patch: this.settings.patch };
+    const result = this.apply({ trainSide: linkSide, settings: patch ? { patch: String(patch) } : {} });
+    if (result.error) return result;
+    const crops = patch ? `, on ${patch}-pixel crops (was ${before.patch})` : '';
+    return { changed: `Now training at ${linkSide} px (was ${before.side} px)${crops}; the runs start again.` };
   }
 
   /** The current image of the user's (null for a demo scene). */

@@ -1,13 +1,15 @@
-// The table of the runs on show (every loss at the seed shown): held-out metrics at threshold 0.5, the
-// learning rate and the weights' checksum; best value per column highlighted, sortable by any column.
+// The table of the runs on show (every loss at the seed shown): their scores at threshold 0.5 (of the
+// held-out images, or the training images when none is held out: scored.js), the learning rate and the
+// weights' checksum; best value per column highlighted, sortable by any column.
+import { scored } from './scored.js';
 
 const COLUMNS = [
   { key: 'spec', label: 'Loss', value: (r) => r.spec, text: (v) => v },
-  { key: 'dice', label: 'Dice', value: (r) => r.metrics?.heldout.dice, best: 'max' },
-  { key: 'iou', label: 'IoU', value: (r) => r.metrics?.heldout.iou, best: 'max' },
-  { key: 'precision', label: 'Precision', value: (r) => r.metrics?.heldout.precision, best: 'max' },
-  { key: 'recall', label: 'Recall', value: (r) => r.metrics?.heldout.recall, best: 'max' },
-  { key: 'accuracy', label: 'Pixel accuracy', value: (r) => r.metrics?.heldout.accuracy, best: 'max' },
+  { key: 'dice', label: 'Dice', value: (r) => scored(r.metrics)?.dice, best: 'max' },
+  { key: 'iou', label: 'IoU', value: (r) => scored(r.metrics)?.iou, best: 'max' },
+  { key: 'precision', label: 'Precision', value: (r) => scored(r.metrics)?.precision, best: 'max' },
+  { key: 'recall', label: 'Recall', value: (r) => scored(r.metrics)?.recall, best: 'max' },
+  { key: 'accuracy', label: 'Pixel accuracy', value: (r) => scored(r.metrics)?.accuracy, best: 'max' },
   { key: 'steps', label: 'Steps', value: (r) => r.step, text: (v) => String(v) },
   { key: 'lr', label: 'Learning rate', value: (r) => r.learningRate, text: (v) => (v == null ? '—' : String(v)) },
   { key: 'seed', label: 'Seed', value: (r) => r.seed, text: (v) => String(v) },

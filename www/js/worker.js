@@ -100,10 +100,8 @@ const handlers = {
       seed: run.seed(),
       total,
     });
-    if (plan.kind === 'train' && shown) {
-      sendMetrics(runId, hosted);
-      sendSnapshot(runId, hosted);
-    }
+    // The untrained weights are drawn but not scored: a score before any step would rank noise.
+    if (plan.kind === 'train' && shown) sendSnapshot(runId, hosted);
   },
   // Trains one run for about `ms` milliseconds, then gives the turn back.
   slice({ runId, ms }) {

@@ -22,7 +22,7 @@ pub const MAX_SIDE: usize = 1024;
 /// All images together: 16 at 512 × 512, or 4 at 1024 × 1024.
 pub const MAX_TOTAL_PIXELS: usize = 4 * 1024 * 1024;
 const FORMAT: u8 = 1;
-/// 128 × 128 RGB and its mask: a link's images are smaller, training-size ones usually larger.
+/// Above 128 × 128 RGB and its mask, `encode` trades size for speed.
 const FAST_ABOVE_BYTES: usize = 128 * 128 * 3 + 128 * 128 / 8;
 const HEADER_BYTES: usize = 5;
 
@@ -227,8 +227,30 @@ impl GivenImages {
             .unwrap_or(0)
     }
 
-    /// The wire form (see the module comment).
+    /// The wire form (see the module comment), compressed fast where the images are large (the
+    /// page's own query, experiment files), which keeps the page responsive while it encodes them.
     pub fn encode(&self) -> String {
+        let bytes = self.wire_bytes();
+        let level = if bytes.len() <= FAST_ABOVE_BYTES {
+            9
+        } else {
+            1
+        };
+        Self::pack(&bytes, level)
+    }
+
+    /// The wire form compressed as small as deflate makes it: a share link's images, where every
+    /// character counts.
+    pub fn encode_smallest(&self) -> String {
+        Self::pack(&self.wire_bytes(), 10)
+    }
+
+    fn pack(bytes: &[u8], level: u8) -> String {
+        let deflated = miniz_oxide::deflate::compress_to_vec(bytes, level);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
+    }
+
+    fn wire_bytes(&self) -> Vec<u8> {
         let mut bytes = vec![FORMAT, self.images.len() as u8];
         for image in &self.images {
             bytes.extend((image.width as u16).to_le_bytes());
@@ -251,15 +273,7 @@ impl GivenImages {
                 );
             }
         }
-        // Link-sized data gets the best compression; images at training size (the page's own query,
-        // experiment files) the fastest, which keeps the page responsive while it encodes them.
-        let level = if bytes.len() <= FAST_ABOVE_BYTES {
-            9
-        } else {
-            1
-        };
-        let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, level);
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
+        bytes
     }
 
     /// Reads the wire form; every way it can be wrong is an error with a message, never a panic.

@@ -1,0 +1,187 @@
+// Issue 15, what a new user trips over: each test does what the user did (real photographs uploaded
+// through the file picker, a link opened in a fresh browser, the Keras panel opened) and checks that
+// the page says what is true.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openBrowser, openPage } from './browser.mjs';
+import { maskFile, photograph, setNumber, upload } from './user-files.mjs';
+
+let browser;
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser.close();
+});
+
+/** A photograph and its mask, uploaded under `name`. */
+async function photoWithMask(page, fixture, name, mask = {}) {
+  return [
+    photograph(fixture, `${name}.jpg`),
+    await maskFile(page, { name: `${name}_mask.png`, width: 720, height: 477, ...mask }),
+  ];
+}
+
+const summaryCells = (page, key) =>
+  page.$$eval(`#summary [data-key="${key}"]`, (cells) => cells.map((c) => c.textContent));
+
+test('issue 15 item 1: the Keras panel works with four uploaded photographs', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  const files = [];
+  for (const [i, fixture] of ['board.jpg', 'board-led.jpg', 'board.jpg', 'board-led.jpg'].entries())
+    files.push(...(await photoWithMask(page, fixture, `photo${i + 1}`, { cx: 0.3 + 0.1 * i })));
+  assert.match(await upload(page, files), /Added 4 images and 4 masks/);
+  await page.click('#keras-heading');
+  const loss = await page.textContent('#keras-loss');
+  const model = await page.textContent('#keras-model');
+  assert.doesNotMatch(loss, /could not be generated/, loss.slice(0, 200));
+  assert.doesNotMatch(model, /could not be generated/, model.slice(0, 200));
+  assert.match(loss, /^def loss\(y_true, y_pred\):$/m);
+  assert.match(model, /keras/);
+  assert.ok((await page.$$('#shapes table, #shapes li, #shapes tr')).length > 0, 'the shapes panel is drawn');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('issue 15 item 2: with nothing held out, scores say they are of the training images', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  assert.match(await page.textContent('#summary-heading'), /held-out images/, 'a demo scene holds images out');
+  assert.match(await upload(page, await photoWithMask(page, 'board.jpg', 'board')), /Added 1 image and 1 mask/);
+  await setNumber(page, '#setting-steps', 20);
+  const status = await page.textContent('#status');
+  assert.match(status, /1 training and 0 held-out images/);
+  assert.match(status, /No image is held out, so the scores are of the training images/);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((s) => s.textContent.includes('· ready')),
+  );
+  await page.click('#train');
+  await page.waitForSelector('body[data-finished="true"]', { timeout: 300_000 });
+  const heading = await page.textContent('#summary-heading');
+  const caption = await page.textContent('#dice-caption');
+  assert.match(heading, /^Summary \(training images, none is held out, threshold 0\.5\)$/);
+  assert.match(caption, /^Dice on the training images, none is held out/);
+  for (const text of [heading, caption]) assert.doesNotMatch(text, /held-out images/i);
+  for (const dice of await summaryCells(page, 'dice')) assert.match(dice, /^\d\.\d{3}$/, 'the runs are scored');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('issue 15 item 5: no scores before the first step, and none highlighted as best', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((s) => s.textContent.includes('· ready')),
+  );
+  for (const key of ['dice', 'iou', 'precision', 'recall', 'accuracy']) {
+    const cells = await summaryCells(page, key);
+    assert.equal(cells.length, 4);
+    assert.deepEqual(cells, ['—', '—', '—', '—'], `${key} before training`);
+  }
+  assert.equal(await page.$$eval('#summary .best', (cells) => cells.length), 0, 'nothing is best before training');
+  await page.click('#step');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#summary [data-key="dice"]')].every((c) => c.textContent !== '—'),
+  );
+  for (const dice of await summaryCells(page, 'dice')) assert.match(dice, /^\d\.\d{3}$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Trains the page's runs to the end; { spec: checksum } of each. */
+async function checksums(page) {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.run-status')].every((s) => s.textContent.includes('· ready')),
+  );
+  await page.click('#train');
+  await page.waitForSelector('body[data-finished="true"]', { timeout: 300_000 });
+  const rows = await page.$$eval('#summary tbody tr', (rows) =>
+    rows.map((row) => [
+      row.querySelector('[data-key="spec"]').textContent,
+      row.querySelector('[data-key="checksum"]').textContent,
+    ]),
+  );
+  return Object.fromEntries(rows);
+}
+
+test('issue 15 item 3: the Share panel says first whether the link reproduces the runs, and it does', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  assert.match(await upload(page, await photoWithMask(page, 'board.jpg', 'board')), /Added 1 image and 1 mask/);
+  await setNumber(page, '#setting-steps', 20);
+  await page.click('#share-heading');
+  const first = () => page.textContent('#link-reproduces');
+  // What fits in a link, exactly, at each training size (measured on the real photograph).
+  const measured = [];
+  for (const side of [64, 96, 128, 160, 192, 256]) {
+    await setNumber(page, '#train-side', side);
+    const link = await page.inputValue('#link');
+    measured.push({ side, characters: link.length, exact: /bit for bit/.test(await first()) });
+  }
+  console.log('one 720×477 photograph with its mask, link length by training size:', JSON.stringify(measured));
+  for (const { characters } of measured) assert.ok(characters <= 65_536 + 100, 'every link opens');
+  const fitting = measured.filter((m) => m.exact).map((m) => m.side);
+  assert.ok(fitting.includes(128), `a 128-pixel photograph fits exactly: ${fitting}`);
+
+  // Too large to fit at 256: the first line says so before the user copies the link.
+  await setNumber(page, '#train-side', 256);
+  if (!measured.at(-1).exact) {
+    assert.match(
+      await first(),
+      /^This link shares smaller copies of your images \(\d+ px; you train at 256 px\): whoever opens it gets different numbers than yours\.$/,
+    );
+    assert.match(await page.textContent('#link-images-note'), /longer than the 65,536 characters a link may hold/);
+    await page.click('#train-link-copies');
+    const side = Number(await page.inputValue('#link-side'));
+    assert.match(
+      await page.textContent('#link-trained-copies'),
+      new RegExp(`^Now training at ${side} px \\(was 256 px\\)`),
+    );
+    assert.equal(await page.inputValue('#train-side'), String(side), 'the training size shows what is set');
+  }
+  assert.match(await first(), /^Whoever opens this link can train the same runs, bit for bit\.$/);
+  const link = await page.inputValue('#link');
+  const original = await checksums(page);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const fresh = await openBrowser();
+  const opened = await openPage(fresh.context, link.replace(/^http:\/\/[^/]+\//, fresh.url));
+  assert.equal(await opened.page.isVisible('#notices'), false, 'the link opens without a notice');
+  assert.deepEqual(await checksums(opened.page), original, 'the link reproduces the runs bit for bit');
+  assert.deepEqual(opened.errors, []);
+  await fresh.close();
+});
+
+test('issue 15 item 6: what a link changed or refused is one notice at the top; controls show what is set', async () => {
+  const { page: home, errors: homeErrors } = await openPage(browser.context, browser.url);
+  assert.equal(await home.inputValue('#preset'), 'classic', 'the page opens on the classic question');
+  assert.deepEqual(homeErrors, []);
+  await home.close();
+
+  const fragment = '#v=1&demo=cells&patch=-3&seed=1&seed=2&losses=dice;lovasz';
+  const { page, errors } = await openPage(browser.context, browser.url + fragment);
+  assert.equal(await page.isVisible('#notices'), true);
+  const bottom = await page.$eval('#notices', (notices) => notices.getBoundingClientRect().bottom);
+  assert.ok(bottom <= 900, `the notice is visible without scrolling (it ends at ${bottom} px)`);
+  const notices = await page.$$eval('#notice-list li', (items) => items.map((li) => li.textContent));
+  assert.ok(
+    notices.some((text) => /patch size -3 is out of range.*used 8/.test(text)),
+    notices.join(' | '),
+  );
+  assert.ok(notices.some((text) => /seed is given more than once \("1" and "2"\); used the last/.test(text)));
+  assert.equal(await page.textContent('#settings-error'), '', 'nothing of the link only below the fold');
+  assert.equal(await page.inputValue('#setting-patch'), '8');
+  assert.equal(await page.inputValue('#seed'), '2');
+  assert.equal(await page.inputValue('#preset'), '', 'no preset is shown for a list that is no preset');
+  assert.equal(await page.$eval('#preset', (s) => s.selectedOptions[0].textContent), 'Your own list (no preset)');
+  assert.deepEqual(await page.$$eval('#loss-list code', (codes) => codes.map((c) => c.textContent)), [
+    'dice',
+    'lovasz',
+  ]);
+  await page.selectOption('#preset', 'region');
+  await page.waitForFunction(() => document.querySelectorAll('#loss-list code').length === 4);
+  assert.equal(await page.inputValue('#preset'), 'region');
+  await page.click('#loss-list li:last-child button');
+  assert.equal(await page.inputValue('#preset'), '', "an edited preset is the user's own list");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
