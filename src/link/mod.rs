@@ -14,8 +14,10 @@ pub const VERSION: u32 = 1;
 /// Longer links are refused before parsing: settings take a few hundred characters, and images
 /// small enough to share by link a few thousand.
 pub const MAX_LEN: usize = 64 * 1024;
-/// Experiment files (and the page's own state) may carry images at training size.
-pub const FILE_MAX_LEN: usize = 16 * 1024 * 1024;
+/// Experiment files (and the page's own state) may carry images at training size: up to
+/// `MAX_TOTAL_PIXELS` of them, 3⅛ bytes a pixel before deflate, 4/3 after base64 (17.5 MB when
+/// nothing compresses).
+pub const FILE_MAX_LEN: usize = 24 * 1024 * 1024;
 
 /// A decoded experiment, how the page shows it, and what was repaired or ignored on the way, in words.
 #[derive(Debug)]
@@ -85,8 +87,17 @@ pub fn share(experiment: &Experiment, view: &View, link_side: usize) -> Result<S
             "at a longest side of {link_side} pixels the link's images cannot train this experiment: {e}"
         ))
     })?;
+    let query = encode_with_view(&shared, view);
+    if query.len() > MAX_LEN {
+        return Err(Error(format!(
+            "its {} images at a longest side of {link_side} pixels take {} characters, more than \
+             the {MAX_LEN} a link may hold",
+            copies.images.len(),
+            query.len()
+        )));
+    }
     Ok(Share {
-        query: encode_with_view(&shared, view),
+        query,
         exact: copies == *images,
         patch,
     })
