@@ -22,4 +22,6 @@ build_wasm simd128 "-C target-feature=+simd128" target
 build_wasm portable "-C target-feature=-simd128" target/portable
 cp -r www/. dist/
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css dist/vendor/
+# fflate (npm, no dependencies) reads .zip datasets in www/js/zip-worker.js.
+cp node_modules/fflate/esm/browser.js dist/vendor/fflate.js
 say "dist/ ready ($(du -sh dist | cut -f1)); segloss_bg.wasm $(stat -c %s dist/pkg/simd128/segloss_bg.wasm) bytes raw, $(gzip -9c dist/pkg/simd128/segloss_bg.wasm | wc -c) gzipped"

@@ -9,6 +9,7 @@ import { loadEngine } from './engine.js';
 import { ExperimentFile } from './experiment-file.js';
 import { LossExplorer } from './explorer.js';
 import { FullView } from './full-view.js';
+import { ImbalancePanel } from './imbalance.js';
 import { KerasPanel } from './keras.js';
 import { LossesPanel } from './losses-panel.js';
 import { ModelPanel } from './model-panel.js';
@@ -79,6 +80,7 @@ async function start() {
   const fullView = new FullView(state, pool);
   const notices = new Notices(() => state.notify([]));
   const data = new DataPanel(state);
+  const imbalance = new ImbalancePanel(state);
   const painter = new Painter(api);
   const uploads = new UploadPanel(engine, state, (item) => painter.open(item));
   const losses = new LossesPanel(state);
@@ -100,6 +102,7 @@ async function start() {
     if (changed.has('images')) uploads.show(state.images);
     if (changed.has('settings') || changed.has('images') || changed.has('data')) data.render();
     if (changed.has('data')) views.grid.showData();
+    if (changed.has('data')) imbalance.render();
     if (changed.has('runs')) {
       restart(state, pool, views);
       renderShapes($('shapes'), api.modelShapes(state.query));
