@@ -121,7 +121,7 @@ export class UploadPanel {
     if (this.busy || given.length === 0) return;
     this.busy = true;
     this.cancelled = false;
-    this.progress(0, 1, 'Opening the files…');
+    this.progress(0, 1, 'Reading the files…');
     try {
       const { entries, skipped } = await datasetEntries(given, ZIP_LIMITS, () => this.cancelled);
       if (!this.cancelled) await this.readEntries(entries, skipped);
@@ -215,12 +215,11 @@ export class UploadPanel {
         problems.push(error.message);
       }
     }
-    if (skipped > 0)
-      problems.push(`Skipped ${plural(skipped, 'file')} that ${skipped === 1 ? 'is' : 'are'} not an image.`);
+    const notes =
+      skipped > 0 ? [`Skipped ${plural(skipped, 'file')} that ${skipped === 1 ? 'is' : 'are'} not an image.`] : [];
     if (added.length > 0 && !this.items.some((i) => i.heldout)) this.split.draw(this.items);
     const summary = `Added ${plural(added.length, 'image')} and ${plural(maskCount, 'mask')}.`;
-    const failed = problems.length > 0 && added.length + maskCount === 0;
-    this.message([summary, ...problems].join(' '), failed);
+    this.message([summary, ...problems, ...notes].join(' '), problems.length > 0);
     if (added.length + maskCount > 0) this.fitAndChange();
   }
 
