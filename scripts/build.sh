@@ -29,4 +29,6 @@ wait "$portable" || failed=1
 [ "$failed" = 0 ]
 cp -r www/. dist/
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css dist/vendor/
+# fflate (npm, no dependencies) reads .zip datasets in www/js/zip-worker.js.
+cp node_modules/fflate/esm/browser.js dist/vendor/fflate.js
 say "dist/ ready ($(du -sh dist | cut -f1)); segloss_bg.wasm $(wc -c <dist/pkg/simd128/segloss_bg.wasm | tr -d ' ') bytes raw, $(gzip -9c dist/pkg/simd128/segloss_bg.wasm | wc -c | tr -d " ") gzipped"

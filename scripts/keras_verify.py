@@ -10,6 +10,11 @@
    with the exported .npz loaded by the generated load_segloss_weights must predict our logits on
    the training images within RTOL_MODEL relative (to the largest logit); one compiled training
    step with the generated loss and optimizer must run.
+3. Training script (`segloss keras --train-script`) on a demo scene the CLI writes as PNGs
+   (`--export-folder`): its page network with the exported weights predicts our logits within
+   RTOL_MODEL; its dataset class weights from the folder's training masks equal the numbers segloss
+   inlines; a few epochs lower the training loss and report every page metric; the U-Net variant
+   builds and trains.
 
 Run it with scripts/keras_verify.sh (a venv under target/, the release CLI). Prints one line per
 check and "N passed, M failed"; exits 1 on a failure.
@@ -176,6 +181,51 @@ def check_model(link, work):
         run += 1
 
 
+TRAIN_LINK = "v=1&demo=cells&losses=wbce(scope=dataset);dice&steps=40"
+
+
+def check_train_script(work):
+    cli("keras", "--link", TRAIN_LINK, "--export-folder", str(work / "data"))
+    cli("keras", "--link", TRAIN_LINK, "--export-dir", str(work / "export"))
+    script = generated_module(cli("keras", "--link", TRAIN_LINK, "--train-script"))
+    model = script["build_page_model"]()
+    script["load_segloss_weights"](model, str(work / "export" / "run0-weights.npz"))
+    ours = np.load(work / "export" / "run0-logits.npy")
+    theirs = np.asarray(model(np.load(work / "export" / "images.npy")))
+    error = float(np.abs(theirs - ours).max()) / float(np.abs(ours).max())
+    worst["model logits"] = max(worst["model logits"], error)
+    report(error <= RTOL_MODEL, f"train script: page network + exported weights, predictions {theirs.shape}, "
+                                f"rel.err {error:.1e}")
+
+    pairs, unmatched = script["find_pairs"](work / "data")
+    masks = [script["read_pair"](image, mask, 512)[1] for image, mask in pairs]
+    inlined = cli("keras", "--link", TRAIN_LINK).split("w_bg, w_fg = ")[1].split("\n")[0]
+    expected = [float(v) for v in inlined.split(", ")]
+    # The CLI writes the 8 training images first.
+    counted = script["class_weights"](masks[:8])["inverse_frequency"]
+    report(len(pairs) == 12 and not unmatched and np.allclose(counted, expected, rtol=1e-12),
+           f"train script: {len(pairs)} pairs read; dataset weights {counted} vs segloss {expected}")
+
+    for variant in (["--model", "page"], ["--model", "unet", "--depth", "2", "--width", "8"]):
+        out = work / ("out-" + variant[1])
+        model, history, scores = script["main"]([str(work / "data"), *variant, "--epochs", "4",
+                                                 "--steps-per-epoch", "15", "--out", str(out)])
+        losses = history["loss"]
+        finite = all(np.isfinite(v) for v in scores.values())
+        saved = (out / "best.keras").exists() and (out / "metrics.json").exists()
+        keys = {"val_dice", "val_iou", "val_precision", "val_recall", "val_accuracy"} <= set(history)
+        report(losses[-1] < losses[0] and finite and saved and keys,
+               f"train script {' '.join(variant)}: {model.name}, loss {losses[0]:.4g} -> {losses[-1]:.4g} in "
+               f"{len(losses)} epochs; held-out dice {scores['dice']:.3f}, iou {scores['iou']:.3f}")
+
+
+def generated_module(code):
+    """Runs a generated script as an imported module (its main() not called)."""
+    namespace = {"__name__": "segloss_train"}
+    exec(compile(code, "<train script>", "exec"), namespace)
+    return namespace
+
+
 def main():
     print(f"keras {keras.__version__}, jax {jax.__version__}, backend {keras.backend.backend()}, "
           f"floatx {keras.config.floatx()}")
@@ -194,6 +244,7 @@ def main():
         for i, link in enumerate(MODEL_LINKS):
             (work / f"model{i}").mkdir()
             check_model(link, work / f"model{i}")
+        check_train_script(work / "train")
     print("largest relative errors: " + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()))
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0

@@ -4,11 +4,12 @@
 
 use ndarray::{Array4, Axis};
 use ndarray_npy::{read_npy, write_npy};
+use segloss::data::Dataset;
 use segloss::data::image::input_tensor;
 use segloss::error::{Error, Result};
 use segloss::experiment::Experiment;
-use segloss::export::weights_npz;
-use segloss::keras::{loss_code, model_code};
+use segloss::export::{sample_pngs, weights_npz};
+use segloss::keras::{loss_code, model_code, train_script};
 use segloss::link;
 use segloss::loss::{LossContext, LossSpec};
 use segloss::nn::Head;
@@ -36,6 +37,16 @@ pub struct Args {
     /// With --export-dir: training steps per run [default: the link's].
     #[arg(long, requires = "export_dir")]
     steps: Option<usize>,
+    /// With --link: print the Keras training script of run --run (see docs/keras.md).
+    #[arg(long, requires = "link")]
+    train_script: bool,
+    /// With --train-script: which run's loss (0 = the first).
+    #[arg(long, default_value_t = 0, requires = "train_script")]
+    run: usize,
+    /// With --link: write the link's images as images/NAME.png + masks/NAME.png here (a folder the
+    /// training script and the page read).
+    #[arg(long, requires = "link")]
+    export_folder: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -65,7 +76,22 @@ pub fn main(args: Args) -> Result<()> {
         experiment.steps = steps;
     }
     experiment.validate()?;
+    if args.train_script {
+        let Some(spec) = experiment.losses.get(args.run) else {
+            return Err(Error(format!(
+                "--run {}: the link has {} runs (0 to {})",
+                args.run,
+                experiment.losses.len(),
+                experiment.losses.len() - 1
+            )));
+        };
+        print!("{}", train_script(&experiment, spec)?);
+        return Ok(());
+    }
     let dataset = experiment.dataset()?;
+    if let Some(dir) = &args.export_folder {
+        return export_folder(&dataset, dir);
+    }
     let ctx = LossContext::from_masks(dataset.train.iter().map(|s| s.mask.view()));
     match &args.export_dir {
         None => {
@@ -115,6 +141,32 @@ fn export(experiment: &Experiment, ctx: &LossContext, dir: &Path) -> Result<()> 
             run.checksum()
         );
     }
+    Ok(())
+}
+
+/// The dataset's images and masks as PNGs in `dir`/images and `dir`/masks, training images first.
+fn export_folder(dataset: &Dataset, dir: &Path) -> Result<()> {
+    let io = |path: &Path, e: &dyn std::fmt::Display| {
+        Error(format!("cannot write {}: {e}", path.display()))
+    };
+    for sub in ["images", "masks"] {
+        let path = dir.join(sub);
+        std::fs::create_dir_all(&path).map_err(|e| io(&path, &e))?;
+    }
+    let samples = dataset.train.iter().chain(&dataset.heldout);
+    for (i, sample) in samples.enumerate() {
+        let (image, mask) = sample_pngs(sample);
+        for (sub, bytes) in [("images", image), ("masks", mask)] {
+            let path = dir.join(sub).join(format!("image_{i:03}.png"));
+            std::fs::write(&path, bytes).map_err(|e| io(&path, &e))?;
+        }
+    }
+    eprintln!(
+        "wrote {} image-mask pairs ({}) to {}",
+        dataset.train.len() + dataset.heldout.len(),
+        dataset.name,
+        dir.display()
+    );
     Ok(())
 }
 

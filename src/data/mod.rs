@@ -3,7 +3,9 @@
 pub mod batch;
 pub mod given;
 pub mod image;
+pub mod imbalance;
 mod scenes;
+pub mod split;
 pub mod upload;
 
 pub use scenes::{DEMO_SIZE, SceneInfo, generate, scenes};

@@ -51,8 +51,23 @@ const CLASS_WEIGHTS: &str = r#"def _class_weights(y, per_image, median):
     return [ops.where(p, r, largest) for p, r in zip(present, raw)]
 "#;
 
+/// Where `scope=dataset` class weights come from in the generated code.
+#[derive(Clone, Copy)]
+pub enum DatasetWeights<'a> {
+    /// Numbers inlined, counted over these statistics.
+    Counted(&'a LossContext),
+    /// `DATASET_CLASS_WEIGHTS["inverse_frequency" | "median_frequency"]`, which the training
+    /// script counts over the training masks of the user's folder before it trains.
+    Script,
+}
+
 /// The whole snippet: header comment, imports, `loss`, one function per term, helpers.
 pub fn loss_code(spec: &LossSpec, head: Head, ctx: &LossContext) -> Result<String> {
+    loss_code_with(spec, head, DatasetWeights::Counted(ctx))
+}
+
+/// `loss_code` with dataset class weights from `weights`.
+pub fn loss_code_with(spec: &LossSpec, head: Head, ctx: DatasetWeights) -> Result<String> {
     let mut terms = Vec::new();
     let mut calls = Vec::new();
     for (i, term) in spec.terms.iter().enumerate() {
@@ -110,7 +125,7 @@ pub fn loss_code(spec: &LossSpec, head: Head, ctx: &LossContext) -> Result<Strin
 }
 
 /// One term's body, and what its docstring says it follows.
-fn term_code(loss: &Loss, ctx: &LossContext) -> Result<(&'static str, String)> {
+fn term_code(loss: &Loss, ctx: DatasetWeights) -> Result<(&'static str, String)> {
     Ok(match loss {
         Loss::Bce(p) => (
             "torch binary_cross_entropy_with_logits(pos_weight), Keras label smoothing; mean over the batch's pixels",
@@ -166,7 +181,7 @@ const UNET_BORDER: &str = r#"    # U-Net's border term needs the connected objec
 fn class_weight_lines(
     kind: ClassWeighting,
     scope: Scope,
-    ctx: &LossContext,
+    ctx: DatasetWeights,
     loss: &str,
 ) -> Result<String> {
     let median = kind == ClassWeighting::MedianFrequency;
@@ -177,6 +192,11 @@ fn class_weight_lines(
     };
     Ok(match scope {
         Scope::Dataset => {
+            let DatasetWeights::Counted(ctx) = ctx else {
+                return Ok(format!(
+                    "    # {name} weights counted over the training masks of your folder.\n    w_bg, w_fg = DATASET_CLASS_WEIGHTS[\"{name}\"]\n"
+                ));
+            };
             let Some(stats) = &ctx.stats else {
                 crate::bail!(
                     "{loss}: scope=dataset needs dataset class statistics to write the weights into the code; none were given"
@@ -222,7 +242,7 @@ fn bce(p: &Bce) -> String {
     out
 }
 
-fn wbce(p: &Wbce, ctx: &LossContext) -> Result<String> {
+fn wbce(p: &Wbce, ctx: DatasetWeights) -> Result<String> {
     let kind = match p.weights {
         WeightMap::UnetBorder => return Ok(UNET_BORDER.to_string()),
         WeightMap::Class(kind) => kind,
@@ -237,7 +257,7 @@ fn wbce(p: &Wbce, ctx: &LossContext) -> Result<String> {
     ))
 }
 
-fn ce(p: &Ce, ctx: &LossContext) -> Result<String> {
+fn ce(p: &Ce, ctx: DatasetWeights) -> Result<String> {
     let weights = match p.weights {
         CeWeights::None => "    w_bg, w_fg = 1.0, 1.0\n".to_string(),
         CeWeights::Manual([bg, fg]) => format!("    w_bg, w_fg = {}, {}\n", num(bg), num(fg)),

@@ -6,10 +6,12 @@
 mod loss;
 mod model;
 mod shapes;
+mod train_script;
 
-pub use loss::loss_code;
+pub use loss::{DatasetWeights, loss_code, loss_code_with};
 pub use model::model_code;
 pub use shapes::{LabelShape, TensorShapes, tensor_shapes};
+pub use train_script::train_script;
 
 /// A Python float literal that reads back as the same f64 (Rust's shortest round-trip form).
 pub(crate) fn python_number(v: f64) -> String {

@@ -11,32 +11,7 @@ use crate::optim::OptimizerConfig;
 /// it expects `loss` from `loss_code` above it.
 pub fn model_code(experiment: &Experiment) -> String {
     let model = &experiment.model;
-    let mut layers = Vec::new();
-    // Rescaling computes x·scale + offset = (x − mean)/spread, bit for bit the same in f32
-    // because the spread is a power of two.
-    let scale = 1.0 / INPUT_SPREAD as f64;
-    let offset = -(INPUT_MEAN as f64) / INPUT_SPREAD as f64;
-    layers.push(format!(
-        "layers.Rescaling(scale={}, offset={}, name=\"normalize\"),  # (x - {}) / {}",
-        num(scale),
-        num(offset),
-        python_number_f32(INPUT_MEAN),
-        python_number_f32(INPUT_SPREAD)
-    ));
-    for shape in model.layer_shapes(1, 1, 1) {
-        let [k, _, _, out] = shape.kernel;
-        layers.push(if shape.relu {
-            format!(
-                "layers.Conv2D({out}, {k}, padding=\"same\", dilation_rate={}, activation=\"relu\", name=\"{}\"),",
-                shape.dilation, shape.name
-            )
-        } else {
-            format!(
-                "layers.Conv2D({out}, 1, name=\"{}\"),  # linear: logits for the loss",
-                shape.name
-            )
-        });
-    }
+    let layers = layer_lines(model);
     let layers: String = layers
         .iter()
         .map(|l| format!("            {l}\n"))
@@ -92,7 +67,44 @@ pub fn model_code(experiment: &Experiment) -> String {
     )
 }
 
-fn summary(model: &ModelConfig) -> String {
+/// The input normalisation as a Keras layer. Rescaling computes x·scale + offset = (x − mean)/spread,
+/// bit for bit the same in f32 because the spread is a power of two.
+pub(crate) fn normalize_layer() -> String {
+    let scale = 1.0 / INPUT_SPREAD as f64;
+    let offset = -(INPUT_MEAN as f64) / INPUT_SPREAD as f64;
+    format!(
+        "layers.Rescaling(scale={}, offset={}, name=\"normalize\")",
+        num(scale),
+        num(offset)
+    )
+}
+
+/// The model's layers as lines of a `keras.Sequential([...])` after its `keras.Input`.
+pub(crate) fn layer_lines(model: &ModelConfig) -> Vec<String> {
+    let mut layers = vec![format!(
+        "{},  # (x - {}) / {}",
+        normalize_layer(),
+        python_number_f32(INPUT_MEAN),
+        python_number_f32(INPUT_SPREAD)
+    )];
+    for shape in model.layer_shapes(1, 1, 1) {
+        let [k, _, _, out] = shape.kernel;
+        layers.push(if shape.relu {
+            format!(
+                "layers.Conv2D({out}, {k}, padding=\"same\", dilation_rate={}, activation=\"relu\", name=\"{}\"),",
+                shape.dilation, shape.name
+            )
+        } else {
+            format!(
+                "layers.Conv2D({out}, 1, name=\"{}\"),  # linear: logits for the loss",
+                shape.name
+            )
+        });
+    }
+    layers
+}
+
+pub(crate) fn summary(model: &ModelConfig) -> String {
     let dilations: Vec<String> = model.dilations.iter().map(usize::to_string).collect();
     format!(
         "{} hidden {k}x{k} conv layer{} of {} channels (ReLU, dilations {}), a 1x1 {} head",
@@ -109,7 +121,7 @@ fn summary(model: &ModelConfig) -> String {
 }
 
 /// The optimizer as Keras spells it, and a note on how Keras's convention compares.
-fn optimizer(config: &OptimizerConfig) -> (String, &'static str) {
+pub(crate) fn optimizer(config: &OptimizerConfig) -> (String, &'static str) {
     let f = python_number_f32;
     match *config {
         // Keras's Adam adds epsilon to √v, PyTorch's (which segloss follows) to √v̂ = √v/√(1−β₂ᵗ):

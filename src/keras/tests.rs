@@ -130,3 +130,31 @@ fn model_code_has_every_layer_of_the_config() {
     );
     assert!(adam.contains("layers.Conv2D(1, 1, name=\"head\")"));
 }
+
+#[test]
+fn the_training_script_fills_every_placeholder_and_reads_dataset_weights_from_the_folder() {
+    let experiment: crate::experiment::Experiment = crate::link::decode(
+        "v=1&demo=cells&losses=ce(weights=median_frequency,scope=dataset)&head=softmax&patch=0",
+    )
+    .unwrap()
+    .experiment;
+    let script = super::train_script(&experiment, &experiment.losses[0]).unwrap();
+    let left: Vec<&str> = [
+        "__SPEC__",
+        "__LOSS__",
+        "__PAGE_LAYERS__",
+        "__OPTIMIZER__",
+        "__PATCH__",
+    ]
+    .into_iter()
+    .filter(|p| script.contains(p))
+    .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(script.contains("w_bg, w_fg = DATASET_CLASS_WEIGHTS[\"median_frequency\"]"));
+    assert!(script.contains("HEAD_CHANNELS = 2\nPATCH = 0 "));
+    assert!(script.contains("batches of 4 random whole-image crops"));
+    assert!(
+        !script.contains("&data="),
+        "the script carries settings, not images"
+    );
+}

@@ -14,8 +14,10 @@ pub const VERSION: u32 = 1;
 /// Longer links are refused before parsing: settings take a few hundred characters, and images
 /// small enough to share by link a few thousand.
 pub const MAX_LEN: usize = 64 * 1024;
-/// Experiment files (and the page's own state) may carry images at training size.
-pub const FILE_MAX_LEN: usize = 16 * 1024 * 1024;
+/// Experiment files (and the page's own state) may carry images at training size: up to
+/// `MAX_TOTAL_PIXELS` of them, 3⅛ bytes a pixel before deflate, 4/3 after base64 (17.5 MB when
+/// nothing compresses).
+pub const FILE_MAX_LEN: usize = 24 * 1024 * 1024;
 
 /// A decoded experiment, how the page shows it, and what was repaired or ignored on the way, in words.
 #[derive(Debug)]
@@ -88,9 +90,13 @@ pub fn share(experiment: &Experiment, view: &View, link_side: usize) -> Result<S
             return Ok(share);
         }
         if side == SMALLEST_LINK_SIDE {
+            let count = match &experiment.data {
+                DataSource::Given(images) => images.images.len(),
+                _ => 0,
+            };
             return Err(Error(format!(
-                "even at {side} pixels the images make a link of {length} characters, more than \
-                 the {MAX_LEN} a link may hold"
+                "its {count} images at a longest side of {side} pixels (the smallest) take \
+                 {length} characters, more than the {MAX_LEN} a link may hold"
             )));
         }
         // The link's length grows with the pixels, about side²: aim a little under the limit.

@@ -222,3 +222,40 @@ fn a_share_link_too_long_at_the_side_asked_for_carries_smaller_copies() {
     );
     assert!(decode(&share.query).is_ok(), "the link opens");
 }
+
+#[test]
+fn a_dataset_too_large_for_a_link_says_so() {
+    use crate::data::given::GivenImage;
+    // 100 noisy 64-pixel images: about 1.2 MB of pixels, which no deflate brings under 64 KiB.
+    let mut noise = crate::rng::Rng::new(3, 0);
+    let images = (0..100)
+        .map(|i| GivenImage {
+            width: 64,
+            height: 64,
+            rgb: (0..64 * 64 * 3).map(|_| noise.next_u64() as u8).collect(),
+            mask: (0..64 * 64).map(|p| u8::from(p % 7 == 0)).collect(),
+            heldout: i % 5 == 0,
+        })
+        .collect();
+    let experiment = Experiment {
+        data: DataSource::Given(GivenImages::new(images).unwrap()),
+        patch: 32,
+        ..Experiment::default()
+    };
+    let error = share(&experiment, &View::default(), 64).unwrap_err().0;
+    assert!(
+        error.contains("its 100 images at a longest side of 16 pixels (the smallest) take"),
+        "{error}"
+    );
+    assert!(
+        error.contains("more than the 65536 a link may hold"),
+        "{error}"
+    );
+    // The experiment file still carries it.
+    let query = encode(&experiment);
+    assert!(query.len() < FILE_MAX_LEN);
+    assert_eq!(
+        decode_at_most(&query, FILE_MAX_LEN).unwrap().experiment,
+        experiment
+    );
+}

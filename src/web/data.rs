@@ -195,7 +195,7 @@ pub fn mask_coverage(mask: &[u8]) -> String {
     Coverage::of(mask).name().to_string()
 }
 
-pub(super) fn parse_split(split: &str) -> Result<Split, JsError> {
+pub(crate) fn parse_split(split: &str) -> Result<Split, JsError> {
     match split {
         "train" => Ok(Split::Train),
         "heldout" => Ok(Split::Heldout),

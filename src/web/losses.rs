@@ -104,3 +104,14 @@ pub fn keras_model(query: &str) -> Result<String, JsError> {
         .experiment;
     Ok(crate::keras::model_code(&experiment))
 }
+
+/// One runnable Keras training script for loss `spec` of experiment `query` (docs/keras.md): it
+/// reads the user's folder itself, so the query's images are not in it.
+#[wasm_bindgen(js_name = kerasTrainScript)]
+pub fn keras_train_script(query: &str, spec: &str) -> Result<String, JsError> {
+    let experiment = link::decode_at_most(query, link::FILE_MAX_LEN)
+        .map_err(js_error)?
+        .experiment;
+    let spec: LossSpec = spec.parse().map_err(js_error)?;
+    crate::keras::train_script(&experiment, &spec).map_err(js_error)
+}

@@ -2,6 +2,7 @@
 //! `JsError`, no logic. One file per part of the page's API.
 
 mod data;
+mod dataset;
 mod experiment;
 mod losses;
 mod run;

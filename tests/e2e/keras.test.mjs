@@ -52,6 +52,17 @@ test('Keras code for the selected run, and its weights, masks and curves as file
   const weighted = await page.textContent('#keras-loss');
   assert.match(weighted, /w_bg, w_fg = [0-9.e-]+, [0-9.e-]+\n/, 'dataset class weights are inlined');
 
+  // The training script of the selected run is the CLI's, which keras_verify runs in Keras + JAX.
+  const script = await downloaded(page, '#keras-train-script');
+  assert.equal(script.name, 'train_segloss_wbce_scope=dataset_.py');
+  const cliScript = execFileSync(
+    CLI,
+    ['keras', '--link', await page.inputValue('#link'), '--train-script', '--run', '1'],
+    { encoding: 'utf8' },
+  );
+  assert.equal(script.bytes.toString(), cliScript);
+  assert.match(cliScript, /w_bg, w_fg = DATASET_CLASS_WEIGHTS\["inverse_frequency"\]/);
+
   await page.click('#train');
   await page.waitForSelector('body[data-finished="true"]', { timeout: 120_000 });
   await page.waitForFunction(() => !document.querySelector('#keras-weights').disabled);

@@ -116,11 +116,12 @@ test('photographs and their masks upload, train, and travel in a link that repro
   const facts = await page.$$eval('.object-fraction', (spans) => spans.map((s) => s.textContent));
   assert.match(facts[0], /^480×360, trained at 256×192 · 1\d\.\d % object · mask from field_mask\.png/);
   assert.match(facts[1], /held out|mask from meadow\.mask\.png/);
-  assert.equal(
-    await page.isChecked('#upload-list li:nth-child(2) input[type="checkbox"]'),
-    true,
-    'the last image is held out',
-  );
+  const heldout = await page.$$eval('#upload-list li input[type="checkbox"]', (boxes) => boxes.map((b) => b.checked));
+  assert.equal(heldout.filter(Boolean).length, 1, 'the seeded draw holds out one of two images');
+  assert.match(await page.textContent('#split-message'), /^1 of 2 images held out \(seed 1\)/);
+  // Picked by hand: the second image is the held-out one.
+  await page.setChecked('#upload-list li:nth-child(1) input[type="checkbox"]', false);
+  await page.setChecked('#upload-list li:nth-child(2) input[type="checkbox"]', true);
   assert.match(
     await page.textContent('#status'),
     /1 training and 1 held-out images.*your images, trained at up to 256 px/,

@@ -29,6 +29,7 @@ export class KerasPanel {
     $('keras-run').addEventListener('change', () => this.renderLoss());
     $('keras-copy-loss').addEventListener('click', () => this.copy('keras-loss', 'Loss code'));
     $('keras-copy-model').addEventListener('click', () => this.copy('keras-model', 'Model code'));
+    $('keras-train-script').addEventListener('click', () => this.downloadTrainScript());
     $('keras-weights').addEventListener('click', () => this.downloadWeights());
     $('keras-masks').addEventListener('click', () => this.downloadMasks());
     $('keras-curves').addEventListener('click', () => this.downloadCurves());
@@ -73,6 +74,21 @@ export class KerasPanel {
       $('keras-loss').textContent = `# The loss code could not be generated: ${error.message}`;
     }
     this.update();
+  }
+
+  /** The selected run taken to scale: one Python file that trains on the user's folder (docs/keras.md). */
+  downloadTrainScript() {
+    const spec = this.specs[this.index];
+    try {
+      const script = this.api.kerasTrainScript(this.query, spec);
+      download(new Blob([script], { type: 'text/x-python' }), `train_segloss_${slug(spec)}.py`);
+      this.status(
+        `Training script for ${spec} saved: python train_segloss_${slug(spec)}.py YOUR_FOLDER ` +
+          '(--model unet for a U-Net, --data-parallel for several GPUs; see its header).',
+      );
+    } catch (error) {
+      this.status(`The training script could not be generated: ${error.message}`);
+    }
   }
 
   /** Enables the downloads of runs that have trained. */

@@ -12,6 +12,7 @@ import { EvidencePanel } from './evidence-panel.js';
 import { ExperimentFile } from './experiment-file.js';
 import { LossExplorer } from './explorer.js';
 import { FullView } from './full-view.js';
+import { ImbalancePanel } from './imbalance.js';
 import { KerasPanel } from './keras.js';
 import { LossesPanel } from './losses-panel.js';
 import { ModelPanel } from './model-panel.js';
@@ -88,6 +89,7 @@ async function start() {
   const fullView = new FullView(state, pool);
   const notices = new Notices(() => state.notify([]));
   const data = new DataPanel(state);
+  const imbalance = new ImbalancePanel(state);
   const painter = new Painter(api);
   const uploads = new UploadPanel(engine, state, (item) => painter.open(item));
   const losses = new LossesPanel(state);
@@ -111,6 +113,7 @@ async function start() {
     if (changed.has('data')) {
       views.grid.showData();
       labelScores(state.dataset);
+      imbalance.render();
     }
     if (changed.has('runs')) {
       restart(state, pool, views);

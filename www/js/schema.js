@@ -80,3 +80,12 @@ export function checkInt(entry, text) {
   }
   return { value };
 }
+
+/** { value } if `text` is a number in `entry`'s range, else { error } saying the range. */
+export function checkFloat(entry, text) {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < entry.min || value > entry.max) {
+    return { error: `must be a number from ${entry.min} to ${entry.max}` };
+  }
+  return { value };
+}

@@ -2,46 +2,32 @@
 // assigned by hand; decoded in a worker. Each image keeps its pixels at up to the engine's largest side
 // (for painting) and a mask of one byte per pixel; the engine downsizes both for training, at the
 // side the user sets here. The list's entries are upload-item.js.
+import { datasetEntries, droppedFiles, pickedFiles } from './dataset-files.js';
+import { Cancelled, DecodePool } from './decode-pool.js';
 import { applyRange, checkInt } from './schema.js';
+import { SplitControls } from './split.js';
 import { uploadItem } from './upload-item.js';
 
 const $ = (id) => document.getElementById(id);
+/** Up to this many images each keeps its pixels at the engine's largest side (for painting); more
+ *  are a dataset, kept at DATASET_SIDE: 256 images of any size then hold at most 256 × 256² pixels
+ *  (64 MiB of RGBA and 16 MiB of masks). */
+const SMALL_SET = 16;
+const DATASET_SIDE = 256;
+/** What a .zip may unpack to: a 120-megapixel PNG is rarely over 200 MB. */
+const ZIP_LIMITS = { maxFileBytes: 200e6, maxTotalBytes: 2e9 };
+/** The list shows this many images at a time (each is a canvas). */
+const LIST_PAGE = 24;
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const stem = (name) => name.replace(/\.[^./]+$/, '').toLowerCase();
 
-/** The image stem a file is the mask of (`x_mask.png`, `x.mask.png`, `x-mask.png`, `masks/x.png`), or null. */
-export function maskStem(file) {
-  const path = (file.webkitRelativePath || file.name).replaceAll('\\', '/');
+/** The image stem a file is the mask of (`x_mask.png`, `x.mask.png`, `x-mask.png`, `masks/x.png`), or
+ *  null; `entry` is { file, path } (dataset-files.js). */
+export function maskStem({ file, path }) {
   const inFolder = path.match(/(?:^|\/)masks?\/([^/]+)$/i);
   if (inFolder) return stem(inFolder[1]);
   const named = file.name.match(/^(.+?)[_.\- ]mask\.[^.]+$/i);
   return named ? named[1].toLowerCase() : null;
-}
-
-class Decoder {
-  constructor(engine, limits) {
-    this.limits = limits;
-    this.worker = new Worker(new URL('./decode-worker.js', import.meta.url), { type: 'module' });
-    this.worker.postMessage({ type: 'init', module: engine.module, glueUrl: engine.glueUrl });
-    this.pending = new Map();
-    this.nextId = 0;
-    this.worker.onmessage = ({ data }) => {
-      const { resolve, reject } = this.pending.get(data.id);
-      this.pending.delete(data.id);
-      if (data.error) reject(new Error(data.error));
-      else resolve(data);
-    };
-  }
-
-  /** `role`: 'image' (the mask starts from Otsu's threshold) or 'mask' (object pixels by `colour`,
-   *  [r, g, b], or else any non-black / alpha > 0). */
-  decode(file, role, colour = null) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const { maxSide, maxMegapixels } = this.limits;
-      this.worker.postMessage({ id, file, maxSide, maxPixels: maxMegapixels * 1e6, role, colour });
-    });
-  }
 }
 
 export class UploadPanel {
@@ -54,8 +40,10 @@ export class UploadPanel {
     this.paint = paint;
     this.items = [];
     this.maxItems = state.schema.limits.maxImages;
-    this.decoder = new Decoder(engine, state.schema.limits);
+    this.decoder = new DecodePool(engine, state.schema.limits);
+    this.split = new SplitControls(state, () => this.drawSplit());
     this.busy = false;
+    this.shown = LIST_PAGE;
     const side = state.schema.entry('train_side');
     applyRange($('train-side'), side);
     $('train-side').value = String(state.trainSide);
@@ -63,9 +51,16 @@ export class UploadPanel {
       const { value, error } = checkInt(side, $('train-side').value);
       this.report(error ? { error: `The size ${error} pixels.` } : state.setSides({ trainSide: value }));
     });
-    $('upload-input').addEventListener('change', (event) => {
-      this.addFiles([...event.target.files]);
-      event.target.value = '';
+    for (const id of ['upload-input', 'folder-input']) {
+      $(id).addEventListener('change', (event) => {
+        this.addFiles(pickedFiles(event.target.files));
+        event.target.value = '';
+      });
+    }
+    $('upload-cancel').addEventListener('click', () => this.cancel());
+    $('upload-more').addEventListener('click', () => {
+      this.shown += LIST_PAGE;
+      this.render();
     });
     $('mask-rule').addEventListener('change', () => {
       $('mask-colour').disabled = $('mask-rule').value !== 'colour';
@@ -76,10 +71,14 @@ export class UploadPanel {
       zone.classList.add('over');
     });
     zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-    zone.addEventListener('drop', (event) => {
+    zone.addEventListener('drop', async (event) => {
       event.preventDefault();
       zone.classList.remove('over');
-      this.addFiles([...event.dataTransfer.files]);
+      try {
+        this.addFiles(await droppedFiles(event.dataTransfer));
+      } catch (error) {
+        this.message(`The dropped folder could not be read (${error.message}).`, true);
+      }
     });
     document.addEventListener('paste', (event) => {
       if (event.target.closest('input, textarea')) return;
@@ -87,8 +86,12 @@ export class UploadPanel {
       if (files.length > 0) {
         event.preventDefault();
         this.addFiles(
-          files.map((f, i) =>
-            f.name && f.name !== 'image.png' ? f : new File([f], `pasted-${Date.now()}-${i + 1}.png`, { type: f.type }),
+          pickedFiles(
+            files.map((f, i) =>
+              f.name && f.name !== 'image.png'
+                ? f
+                : new File([f], `pasted-${Date.now()}-${i + 1}.png`, { type: f.type }),
+            ),
           ),
         );
       }
@@ -111,80 +114,168 @@ export class UploadPanel {
     $('upload-message').classList.toggle('error', isError);
   }
 
-  /** Decodes images and masks; a bad file is reported and skipped, the images already here stay. */
-  async addFiles(files) {
-    if (this.busy || files.length === 0) return;
+  /** Reads files, folders and .zips ({ file, path }, dataset-files.js): images with their masks, decoded
+   *  in workers with a progress bar. A bad file is reported and skipped, the images already here stay;
+   *  a cancel adds nothing. */
+  async addFiles(given) {
+    if (this.busy || given.length === 0) return;
     this.busy = true;
+    this.cancelled = false;
+    this.progress(0, 1, 'Reading the files…');
+    try {
+      const { entries, skipped } = await datasetEntries(given, ZIP_LIMITS, () => this.cancelled);
+      if (!this.cancelled) await this.readEntries(entries, skipped);
+    } catch (error) {
+      if (!(error instanceof Cancelled)) this.message(error.message, true);
+    } finally {
+      this.busy = false;
+      $('upload-progress-row').hidden = true;
+    }
+    if (this.cancelled) this.message('Cancelled: nothing was added.');
+  }
+
+  cancel() {
+    this.cancelled = true;
+    this.decoder.cancel();
+  }
+
+  progress(done, total, text) {
+    $('upload-progress-row').hidden = false;
+    $('upload-progress').max = total;
+    $('upload-progress').value = done;
+    this.message(text);
+  }
+
+  async readEntries(entries, skipped) {
     const problems = [];
     const masks = new Map();
     const images = [];
-    for (const file of files) {
-      const forStem = maskStem(file);
-      if (forStem !== null) masks.set(forStem, file);
-      else images.push(file);
+    for (const entry of entries) {
+      const forStem = maskStem(entry);
+      if (forStem !== null) masks.set(forStem, entry);
+      else images.push(entry);
     }
-    let added = 0;
-    let maskCount = 0;
+    const room = Math.max(0, this.maxItems - this.items.length);
+    if (images.length > room) {
+      problems.push(
+        `${plural(images.length, 'image')} given and at most ${this.maxItems} are kept: ` +
+          `${plural(images.length - room, 'image')} after ${images[room - 1]?.path ?? 'the first'} were left out.`,
+      );
+    }
+    const taken = images.slice(0, room);
+    const side = this.items.length + taken.length > SMALL_SET ? DATASET_SIDE : this.state.schema.limits.maxSide;
+    const paired = taken.map((entry) => {
+      const mask = masks.get(stem(entry.file.name));
+      masks.delete(stem(entry.file.name));
+      return { entry, mask };
+    });
+    const total = paired.length + paired.filter((p) => p.mask).length + masks.size;
     let done = 0;
-    const progress = (name) => this.message(`Reading ${++done} of ${files.length}: ${name}…`);
-    for (const file of images) {
-      progress(file.name);
-      if (this.items.length >= this.maxItems) {
-        problems.push(`${file.name}: at most ${this.maxItems} images; remove one first.`);
-        continue;
-      }
-      try {
-        const picture = await this.decoder.decode(file, 'image');
-        const item = {
-          name: file.name,
-          ...picture,
-          maskOrigin: 'automatic (Otsu threshold): check it, and paint to refine',
-          heldout: false,
-        };
-        const maskFile = masks.get(stem(file.name));
-        masks.delete(stem(file.name));
-        if (maskFile) {
-          progress(maskFile.name);
-          try {
-            await this.attachMask(item, maskFile);
-            maskCount += 1;
-          } catch (error) {
-            problems.push(error.message);
-          }
+    const step = (name) => this.progress(++done, total, `Reading ${done} of ${total}: ${name}…`);
+    const read = async ({ entry, mask }) => {
+      const picture = await this.decoder.decode(entry.file, 'image', null, side);
+      step(entry.path);
+      const item = {
+        name: entry.path,
+        ...picture,
+        maskOrigin: 'automatic (Otsu threshold): check it, and paint to refine',
+        heldout: false,
+      };
+      if (mask) {
+        try {
+          await this.attachMask(item, mask.file, side);
+        } catch (error) {
+          if (error instanceof Cancelled) throw error;
+          problems.push(error.message);
         }
-        this.items.push(item);
-        added += 1;
-      } catch (error) {
-        problems.push(error.message);
+        step(mask.path);
       }
-    }
-    for (const [forStem, file] of masks) {
-      progress(file.name);
+      return item;
+    };
+    const results = await this.inParallel(
+      paired.map((pair) => () => read(pair)),
+      problems,
+    );
+    if (this.cancelled) return;
+    const added = results.filter(Boolean);
+    let maskCount = added.filter((item) => item.maskOrigin.startsWith('from')).length;
+    this.items.push(...added);
+    for (const [forStem, entry] of masks) {
+      step(entry.path);
       const item = this.items.find((i) => stem(i.name) === forStem);
       if (!item) {
-        problems.push(`${file.name}: no image named "${forStem}" is here; add it, or use "Mask file…" on an image.`);
+        problems.push(`${entry.path}: no image named "${forStem}" is here; add it, or use "Mask file…" on an image.`);
         continue;
       }
       try {
-        await this.attachMask(item, file);
+        await this.attachMask(item, entry.file, Math.max(item.width, item.height));
         maskCount += 1;
       } catch (error) {
+        if (error instanceof Cancelled) return;
         problems.push(error.message);
       }
     }
-    if (added > 0) this.defaultHeldout();
-    this.busy = false;
-    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    const summary = `Added ${plural(added, 'image')} and ${plural(maskCount, 'mask')}.`;
-    this.message(problems.length > 0 ? problems.join(' ') : summary, problems.length > 0);
-    if (added + maskCount > 0) this.changed(true);
+    const notes =
+      skipped > 0 ? [`Skipped ${plural(skipped, 'file')} that ${skipped === 1 ? 'is' : 'are'} not an image.`] : [];
+    if (added.length > 0 && !this.items.some((i) => i.heldout)) this.split.draw(this.items);
+    const summary = `Added ${plural(added.length, 'image')} and ${plural(maskCount, 'mask')}.`;
+    this.message([summary, ...problems, ...notes].join(' '), problems.length > 0);
+    if (added.length + maskCount > 0) this.fitAndChange();
+  }
+
+  /** Runs `tasks` a few at a time (as many as the decoders); a failed one is reported and yields null. */
+  async inParallel(tasks, problems) {
+    const results = new Array(tasks.length).fill(null);
+    let next = 0;
+    const lane = async () => {
+      while (next < tasks.length && !this.cancelled) {
+        const i = next++;
+        try {
+          results[i] = await tasks[i]();
+        } catch (error) {
+          if (error instanceof Cancelled) return;
+          problems.push(error.message);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.decoder.size * 2 }, lane));
+    return results;
+  }
+
+  /** The images changed: train on them, at a smaller side when they do not fit the engine's budget. */
+  fitAndChange() {
+    this.render();
+    const fits = this.api.fittingSide(
+      Uint32Array.from(this.items, (i) => i.width),
+      Uint32Array.from(this.items, (i) => i.height),
+      this.state.trainSide,
+    );
+    if (fits === undefined || fits >= this.state.trainSide) {
+      this.report(this.state.setImages(this.items));
+      return;
+    }
+    const result = this.state.apply({ images: [...this.items], source: 'given', trainSide: fits });
+    this.report(result);
+    if (!result.error) {
+      this.message(
+        `${$('upload-message').textContent} Training at ${fits} px, the largest side at which all ` +
+          `${this.items.length} images fit the ${this.state.schema.limits.maxTotalMegapixels.toFixed(1)} megapixels the runs hold.`,
+      );
+    }
+  }
+
+  /** The seeded split was drawn again (its fraction or seed changed). */
+  drawSplit() {
+    if (this.items.length === 0) return;
+    this.split.draw(this.items);
+    this.changed(true);
   }
 
   /** Reads a mask file for `item`; throws (leaving the item as it was) when it does not fit. */
-  async attachMask(item, file) {
+  async attachMask(item, file, side = Math.max(item.width, item.height)) {
     const colour = $('mask-rule').value === 'colour' ? $('mask-colour').value : null;
     const rgb = colour && [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
-    const mask = await this.decoder.decode(file, 'mask', rgb);
+    const mask = await this.decoder.decode(file, 'mask', rgb, side);
     if (mask.originalWidth !== item.originalWidth || mask.originalHeight !== item.originalHeight) {
       throw new Error(
         `${file.name}: the mask is ${mask.originalWidth}×${mask.originalHeight} pixels but its image ` +
@@ -193,11 +284,6 @@ export class UploadPanel {
     }
     item.mask = mask.mask;
     item.maskOrigin = colour ? `from ${file.name} (colour ${colour})` : `from ${file.name}`;
-  }
-
-  /** With several images and none held out, the last one is held out so the summary has something to score. */
-  defaultHeldout() {
-    if (this.items.length >= 2 && !this.items.some((i) => i.heldout)) this.items.at(-1).heldout = true;
   }
 
   /** Shows the page's images (those of a link or file, or these after the page took them), unless the
@@ -215,6 +301,9 @@ export class UploadPanel {
     $('upload-empty').hidden = this.items.length > 0;
     $('train-side').value = String(this.state.trainSide);
     this.shownSide = this.state.trainSide;
-    for (const item of this.items) list.append(uploadItem(this, item));
+    for (const item of this.items.slice(0, this.shown)) list.append(uploadItem(this, item));
+    const hidden = this.items.length - Math.min(this.shown, this.items.length);
+    $('upload-more').hidden = hidden === 0;
+    $('upload-more').textContent = `Show ${Math.min(hidden, LIST_PAGE)} more (${hidden} not shown)`;
   }
 }

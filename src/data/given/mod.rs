@@ -3,9 +3,10 @@
 //! link or an experiment file gives every reader the same training data, bit for bit.
 //!
 //! Wire form (the `data=` value of a link): URL-safe base64 (no padding) of the deflated bytes
-//! `[format=1, count, per image: width u16 LE, height u16 LE, flags (bit 0 = held out),
+//! `[format=2, count u16 LE, per image: width u16 LE, height u16 LE, flags (bit 0 = held out),
 //! then per image: RGB with each byte minus its left neighbour's (PNG's "Sub" filter, which
 //! turns smooth photos into small numbers that deflate well), then the mask, 8 pixels a byte]`.
+//! Format 1 (links made before datasets) is the same with a one-byte count, and is still read.
 
 use super::{Dataset, Sample};
 use crate::bail;
@@ -16,12 +17,16 @@ use ndarray::{Array2, Array3};
 
 /// Name the page and the CLI show for a dataset of given images.
 pub const DATASET_NAME: &str = "your images";
-pub const MAX_IMAGES: usize = 16;
+/// A dataset of image–mask pairs (a folder or a .zip of one).
+pub const MAX_IMAGES: usize = 256;
 /// Longest side of a stored image.
 pub const MAX_SIDE: usize = 1024;
-/// All images together: 16 at 512 × 512, or 4 at 1024 × 1024.
+/// All images together at training size: 256 at 128 × 128, 16 at 512 × 512, or 4 at 1024 × 1024.
+/// Every run's worker holds them as f32 tensors (16 bytes a pixel: 64 MiB at this limit).
 pub const MAX_TOTAL_PIXELS: usize = 4 * 1024 * 1024;
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
+/// The format of links made when a count fitted one byte; read, never written.
+const FORMAT_ONE_BYTE_COUNT: u8 = 1;
 /// Above 128 × 128 RGB and its mask, `encode` trades size for speed.
 const FAST_ABOVE_BYTES: usize = 128 * 128 * 3 + 128 * 128 / 8;
 const HEADER_BYTES: usize = 5;
@@ -58,6 +63,19 @@ pub fn fitted_size(height: usize, width: usize, max_side: usize) -> (usize, usiz
     }
     let scale = |n: usize| ((n * max_side + longest / 2) / longest).max(1);
     (scale(height), scale(width))
+}
+
+/// The largest longest side, at most `max_side`, at which images of these (height, width) fit
+/// `MAX_TOTAL_PIXELS` together; None when even the smallest training side does not.
+pub fn fitting_side(sizes: &[(usize, usize)], max_side: usize) -> Option<usize> {
+    let (smallest, _) = settings::TRAIN_SIDE.range()?;
+    let pixels = |side: usize| -> usize {
+        let fitted = sizes.iter().map(|&(h, w)| fitted_size(h, w, side));
+        fitted.map(|(h, w)| h * w).sum()
+    };
+    (smallest as usize..=max_side)
+        .rev()
+        .find(|&side| pixels(side) <= MAX_TOTAL_PIXELS)
 }
 
 impl GivenImage {
@@ -251,7 +269,8 @@ impl GivenImages {
     }
 
     fn wire_bytes(&self) -> Vec<u8> {
-        let mut bytes = vec![FORMAT, self.images.len() as u8];
+        let mut bytes = vec![FORMAT];
+        bytes.extend((self.images.len() as u16).to_le_bytes());
         for image in &self.images {
             bytes.extend((image.width as u16).to_le_bytes());
             bytes.extend((image.height as u16).to_le_bytes());
@@ -283,7 +302,7 @@ impl GivenImages {
             .decode(text.trim())
             .map_err(|_| damaged("not URL-safe base64"))?;
         let limit = HEADER_BYTES * MAX_IMAGES
-            + 2
+            + 3
             + MAX_TOTAL_PIXELS * 3
             + MAX_TOTAL_PIXELS / 8
             + MAX_IMAGES;
@@ -298,14 +317,20 @@ impl GivenImages {
             cursor = rest;
             Ok(head)
         };
-        let head = take(2)?;
-        if head[0] != FORMAT {
-            return Err(Error(format!(
-                "the images in this link use format {}; this page reads format {FORMAT}",
-                head[0]
-            )));
-        }
-        let count = usize::from(head[1]);
+        let format = take(1)?[0];
+        let count = match format {
+            FORMAT => {
+                let count = take(2)?;
+                usize::from(u16::from_le_bytes([count[0], count[1]]))
+            }
+            FORMAT_ONE_BYTE_COUNT => usize::from(take(1)?[0]),
+            other => {
+                return Err(Error(format!(
+                    "the images in this link use format {other}; this page reads formats \
+                     {FORMAT_ONE_BYTE_COUNT} and {FORMAT}"
+                )));
+            }
+        };
         if count == 0 || count > MAX_IMAGES {
             return Err(damaged(&format!(
                 "{count} images; 1 to {MAX_IMAGES} are allowed"

@@ -82,23 +82,56 @@ fn hostile_wire_forms_are_refused_with_messages() {
         (&good[..good.len() / 2], ""),
         (&bomb, "too large"),
         (
-            &raw(&[FORMAT, 1, 0, 8, 1, 0, 0]),
+            &raw(&[FORMAT, 1, 0, 0, 8, 1, 0, 0]),
             "an image of 2048×1 pixels",
         ),
-        (&raw(&[2, 1]), "format 2"),
-        (&raw(&[FORMAT, 0]), "0 images"),
+        (&raw(&[3, 1]), "format 3"),
+        (&raw(&[FORMAT, 0, 0]), "0 images"),
+        (&raw(&[FORMAT, 1, 1]), "257 images"),
         (
-            &raw(&[FORMAT, 1, 1, 0, 1, 0, 1, 9, 9, 9, 0]),
+            &raw(&[FORMAT, 1, 0, 1, 0, 1, 0, 1, 9, 9, 9, 0]),
             "every image is held out",
         ),
         (
-            &raw(&[FORMAT, 1, 1, 0, 1, 0, 0, 9, 9, 9, 0, 7]),
+            &raw(&[FORMAT, 1, 0, 1, 0, 1, 0, 0, 9, 9, 9, 0, 7]),
             "extra bytes",
         ),
     ] {
         let error = GivenImages::decode(text).unwrap_err().0;
         assert!(error.contains(expected), "{text:?}: {error}");
     }
+}
+
+#[test]
+fn links_of_format_one_still_open() {
+    // One 2×1 image in format 1 (a one-byte count): RGB after the Sub filter, then the mask bits.
+    let bytes = [1, 1, 2, 0, 1, 0, 0, 10, 20, 30, 5, 5, 5, 0b0100_0000];
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(miniz_oxide::deflate::compress_to_vec(&bytes, 9));
+    let images = GivenImages::decode(&text).unwrap();
+    assert_eq!(images.images[0].rgb, vec![10, 20, 30, 15, 25, 35]);
+    assert_eq!(images.images[0].mask, vec![0, 1]);
+}
+
+#[test]
+fn a_dataset_of_256_images_at_128_pixels_round_trips() {
+    let images: Vec<GivenImage> = (0..MAX_IMAGES)
+        .map(|i| {
+            let mut image = photo(128, 128, i % 5 == 0);
+            image.rgb[0] = i as u8;
+            image
+        })
+        .collect();
+    let images = GivenImages::new(images).unwrap();
+    assert_eq!(GivenImages::decode(&images.encode()).unwrap(), images);
+    let mut too_many = images.images.clone();
+    too_many.push(photo(1, 1, false));
+    assert!(
+        GivenImages::new(too_many)
+            .unwrap_err()
+            .0
+            .contains("257 images")
+    );
 }
 
 #[test]
@@ -125,4 +158,13 @@ fn given_images_train_every_default_loss() {
         assert_eq!(run.step(3).unwrap().diverged, None);
         run.evaluate().unwrap();
     }
+}
+
+#[test]
+fn the_fitting_side_is_the_largest_within_the_pixel_budget() {
+    // 256 squares fit at 128 (exactly 4 Mi pixels), not at 129.
+    assert_eq!(fitting_side(&vec![(1024, 1024); 256], 256), Some(128));
+    assert_eq!(fitting_side(&vec![(1024, 1024); 4], 1024), Some(1024));
+    assert_eq!(fitting_side(&[(30, 40)], 256), Some(256));
+    assert_eq!(fitting_side(&vec![(1024, 1024); 20_000], 1024), None);
 }

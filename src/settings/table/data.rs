@@ -91,3 +91,29 @@ pub const LINK_SIDE: Setting = Setting {
     cli: None,
     access: Access::Page,
 };
+
+pub const HELDOUT_FRACTION: Setting = Setting {
+    key: "heldout_fraction",
+    label: "held-out fraction",
+    group: Group::Data,
+    kind: Kind::Float { min: 0.0, max: 0.9 },
+    default: "0.2",
+    help: "Share of your images a seeded draw holds out for scoring (at least one of two or more); tick images to change it by hand.",
+    cli: None,
+    access: Access::Page,
+};
+
+pub const SPLIT_SEED: Setting = Setting {
+    key: "split_seed",
+    label: "split seed",
+    group: Group::Data,
+    kind: Kind::Int {
+        min: 0,
+        max: SEED_MAX,
+        zero: None,
+    },
+    default: "1",
+    help: "Seeds the draw of the held-out images: the same folder, fraction and seed hold out the same images.",
+    cli: None,
+    access: Access::Page,
+};

@@ -40,6 +40,8 @@ pub static SETTINGS: &[&Setting] = &[
     &THRESHOLD,
     &TRAIN_SIDE,
     &LINK_SIDE,
+    &HELDOUT_FRACTION,
+    &SPLIT_SEED,
 ];
 
 fn join(items: impl Iterator<Item = String>, separator: &str) -> String {
