@@ -1,20 +1,20 @@
 // The run pool and the worker protocol: one Web Worker per loss, each with its own wasm instance of the
 // module compiled once; every message to and from a run's worker goes through here (worker.js is the
-// other end). Workers train in turns of SLICE_MS, at most `lanes` at a time, so one core stays free for
-// the page: with every worker busy on a small machine the main thread waits for CPU and each frame
-// turns into a long task. Holds each run's latest state; views subscribe through `onChange`. Requests
-// (exports, full-resolution predictions) carry an id and get their own reply, so one that fails leaves
-// its run as it was.
+// other end). Workers train in turns of SLICE_MS, at most as many at a time as the lane policy allows
+// (lanes.js: every core while the user only watches, one fewer while they interact). Holds each run's
+// latest state; views subscribe through `onChange`. Requests (exports, full-resolution predictions)
+// carry an id and get their own reply, so one that fails leaves its run as it was.
+
+import { LanePolicy } from './lanes.js';
 
 const SLICE_MS = 100;
 
-export const trainingLanes = () => Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
-
 export class RunPool {
-  constructor(engine, onChange, lanes = trainingLanes()) {
+  constructor(engine, onChange, policy = new LanePolicy()) {
     this.engine = engine;
     this.onChange = onChange;
-    this.lanes = lanes;
+    this.policy = policy;
+    policy.onRise = () => this.dispatch();
     this.runs = [];
     // Train and Step are intentions: a run whose worker is still starting picks them up when it is ready.
     this.playing = false;
@@ -140,7 +140,7 @@ export class RunPool {
 
   /** Gives free lanes to the runs that have waited longest. */
   dispatch() {
-    while (this.active.size < this.lanes && this.waiting.length > 0) {
+    while (this.active.size < this.policy.lanes && this.waiting.length > 0) {
       const run = this.waiting.shift();
       this.active.add(run);
       run.worker.postMessage({ type: 'slice', ms: SLICE_MS });
