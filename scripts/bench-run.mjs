@@ -1,6 +1,6 @@
 // Drives www/bench.html in headless Chromium (one browser session, one page) and prints the JSON of
 // issue 8's tables; writes docs/performance.json and the generated tables of docs/performance.md.
-// Usage: node scripts/bench-run.mjs [--quick] [--no-peers]   (scripts/bench.sh builds dist/ and runs this)
+// Usage: node scripts/bench-run.mjs [--quick] [--no-peers] [--no-native]   (scripts/bench.sh builds dist/ and runs this)
 
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -220,7 +220,7 @@ log('scaling', JSON.stringify(report.scaling.scaling));
 report.sizes = await sizes();
 report.loadTime = await loadTimes(browser, base, quick ? 1 : 5);
 log('load', report.loadTime);
-report.native = await nativeEstimates();
+report.native = process.argv.includes('--no-native') ? {} : await nativeEstimates();
 // Written by scripts/bench.sh before this script runs: the wasm per-part timing and the lane policy.
 const partsFile = `${ROOT}target/bench/kernel_timing.txt`;
 report.parts = existsSync(partsFile)

@@ -105,26 +105,7 @@ export function renderTables(r) {
       `| ${x.runs} | ${x.stepsPerSecondEach.map((v) => v.toFixed(2)).join(', ')} | ${x.stepsPerSecondTotal.toFixed(2)} | ${w1 ? f((x.stepsPerSecondTotal * w1.flopsPerStep) / 1e9, 2) : '—'} |`,
     );
   push('');
-  push(
-    '### Native (criterion, `cargo bench --bench kernels`) and wasm/native',
-    '',
-    '| benchmark | native ms (median) | native GFLOP/s |',
-    '|---|---:|---:|',
-  );
-  for (const [id, x] of Object.entries(r.native).sort()) push(`| ${id} | ${f(x.ms, 3)} | ${f(x.gflops, 2)} |`);
-  const step = Object.entries(r.native).find(([id]) => id.startsWith('training'));
-  const oursW1 = r.workloads.find((w) => w.workload === 'W1')?.results;
-  if (step && oursW1) {
-    for (const id of ['ours-simd128', 'ours-portable']) {
-      const x = oursW1.find((y) => y.id === id);
-      if (x?.msPerStep)
-        push(
-          '',
-          `W1 step, wasm ${id} / native ${step[0]}: ${x.msPerStep.toFixed(1)} ms / ${step[1].ms.toFixed(1)} ms = **${(x.msPerStep / step[1].ms).toFixed(2)}×**`,
-        );
-    }
-  }
-  push('');
+  if (Object.keys(r.native).length) renderNative(r, push);
   push(
     '### Load time',
     '',
@@ -163,5 +144,28 @@ function renderLanes(l, push) {
     '|---:|---:|---:|',
   );
   for (const x of l.projection) push(`| ${x.lanes} | ${f(x.oneSeedS)} s | ${f(x.withSeedsS)} s |`);
+  push('');
+}
+
+function renderNative(r, push) {
+  push(
+    '### Native (criterion, `cargo bench --bench kernels`) and wasm/native',
+    '',
+    '| benchmark | native ms (median) | native GFLOP/s |',
+    '|---|---:|---:|',
+  );
+  for (const [id, x] of Object.entries(r.native).sort()) push(`| ${id} | ${f(x.ms, 3)} | ${f(x.gflops, 2)} |`);
+  const step = Object.entries(r.native).find(([id]) => id.startsWith('training'));
+  const oursW1 = r.workloads.find((w) => w.workload === 'W1')?.results;
+  if (step && oursW1) {
+    for (const id of ['ours-simd128', 'ours-portable']) {
+      const x = oursW1.find((y) => y.id === id);
+      if (x?.msPerStep)
+        push(
+          '',
+          `W1 step, wasm ${id} / native ${step[0]}: ${x.msPerStep.toFixed(1)} ms / ${step[1].ms.toFixed(1)} ms = **${(x.msPerStep / step[1].ms).toFixed(2)}×**`,
+        );
+    }
+  }
   push('');
 }
