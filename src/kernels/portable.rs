@@ -60,12 +60,13 @@ fn forward_tile<const PIXELS: usize, const LANES: usize>(
     for ky in tile.taps_y.clone() {
         for kx in tile.taps_x.clone() {
             let first = g.tap_pixel(tile.n, tile.y, tile.x, ky, kx) * cin;
-            let pixels = &op.input[first..first + PIXELS * cin]; // (PIXELS, in)
+            let step = tile.stride * cin;
+            let pixels = &op.input[first..first + (PIXELS - 1) * step + cin]; // PIXELS × (in)
             let taps = &op.weight[(ky * k + kx) * cin * cout..][..cin * cout]; // (in, out)
             for ci in 0..cin {
                 let w = &taps[ci * cout + co..][..LANES];
                 for (p, pixel) in acc.iter_mut().enumerate() {
-                    let value = pixels[p * cin + ci];
+                    let value = pixels[p * step + ci];
                     for (sum, &w) in pixel.iter_mut().zip(w) {
                         *sum += value * w;
                     }
@@ -75,7 +76,7 @@ fn forward_tile<const PIXELS: usize, const LANES: usize>(
     }
     let first = g.pixel(tile.n, tile.y, tile.x);
     for (p, pixel) in acc.iter().enumerate() {
-        let out = &mut output[(first + p) * cout + co..][..LANES];
+        let out = &mut output[(first + p * tile.stride) * cout + co..][..LANES];
         for (out, &sum) in out.iter_mut().zip(pixel) {
             // Same as f32x4_pmax(sum, 0): NaN passes through, so divergence stays visible.
             *out = if op.relu && sum < 0.0 { 0.0 } else { sum };

@@ -85,7 +85,8 @@ fn forward_tile<const PIXELS: usize, const VECTORS: usize>(
     for ky in tile.taps_y.clone() {
         for kx in tile.taps_x.clone() {
             let first = g.tap_pixel(tile.n, tile.y, tile.x, ky, kx) * cin;
-            let pixels = &op.input[first..first + PIXELS * cin]; // (PIXELS, in)
+            let step = tile.stride * cin;
+            let pixels = &op.input[first..first + (PIXELS - 1) * step + cin]; // PIXELS × (in)
             let taps = &op.weight[(ky * k + kx) * cin * cout..][..cin * cout]; // (in, out)
             for ci in 0..cin {
                 // SAFETY: ci < in and co + 4·VECTORS <= out (asserted above), so every load
@@ -95,9 +96,10 @@ fn forward_tile<const PIXELS: usize, const VECTORS: usize>(
                     v128_load(taps.as_ptr().add(ci * cout + co + 4 * v).cast())
                 });
                 for (p, pixel) in acc.iter_mut().enumerate() {
-                    // SAFETY: p < PIXELS and ci < in, so the index is inside (PIXELS, in).
+                    // SAFETY: p < PIXELS and ci < in, so p·step + ci < (PIXELS − 1)·step + in,
+                    // inside `pixels`.
                     let value =
-                        unsafe { v128_load32_splat(pixels.as_ptr().add(p * cin + ci).cast()) };
+                        unsafe { v128_load32_splat(pixels.as_ptr().add(p * step + ci).cast()) };
                     for (sum, &w) in pixel.iter_mut().zip(&w) {
                         *sum = f32x4_add(*sum, f32x4_mul(value, w));
                     }
@@ -107,7 +109,7 @@ fn forward_tile<const PIXELS: usize, const VECTORS: usize>(
     }
     let first = g.pixel(tile.n, tile.y, tile.x);
     for (p, pixel) in acc.iter().enumerate() {
-        let out = &mut output[(first + p) * cout + co..];
+        let out = &mut output[(first + p * tile.stride) * cout + co..];
         for (v, &sum) in pixel.iter().enumerate() {
             // pmax(sum, 0) = sum < 0 ? 0 : sum, like the portable store: NaN passes through.
             let sum = if op.relu {

@@ -1,6 +1,6 @@
 // Smoke test of the benchmark page (www/bench.html; the full run is scripts/bench.sh): ours trains W2 in
 // both builds with equal losses (the portable build is the simd128 build's bit-identical twin), the peak
-// microbenchmark reports a rate, ours trains W1 on the bench's own images (in the page and in a scaling
+// microbenchmark reports a rate and the chains × unroll that reached it, ours trains W1 on the bench's own images (in the page and in a scaling
 // worker). Peers are not vendored by build.sh, so they are not exercised here.
 
 import assert from 'node:assert/strict';
@@ -29,7 +29,13 @@ test('the bench page times both builds of ours on W2, with bit-identical losses,
     }),
     w1: await window.segbench.benchWorkload('W1', { frameworks: ['ours-simd128'], warmup: 0, rounds: 1 }),
     scaling: await window.segbench.benchScaling('W1', [1], { seconds: 1 }),
-    peak: await window.segbench.measurePeak(true, { trials: 2, ms: 30 }),
+    peak: await window.segbench.measurePeak(true, {
+      trials: 2,
+      ms: 30,
+      sweepTrials: 1,
+      sweepMs: 10,
+      grid: { chains: [8, 15], unrolls: [2, 7] },
+    }),
     flops: window.segbench.flopsPerStep(window.segbench.WORKLOADS.W1),
   }));
   assert.deepEqual(errors, []);
@@ -47,6 +53,13 @@ test('the bench page times both builds of ours on W2, with bit-identical losses,
   assert.ok(ours.lastLoss > 0 && ours.lastLoss < 1, `W1 loss ${ours.lastLoss}`);
   assert.ok(scaling.scaling[0].stepsPerSecondTotal > 0, JSON.stringify(scaling));
   assert.ok(peak.gflops > 0.1, `peak ${peak.gflops} GFLOP/s`);
+  // The peak names the configuration that won; every configuration of the grid was timed.
+  assert.deepEqual(
+    peak.sweep.map(({ chains, unroll }) => `${chains}×${unroll}`),
+    ['8×2', '8×7', '15×2', '15×7'],
+  );
+  assert.ok(peak.sweep.some(({ chains, unroll }) => chains === peak.chains && unroll === peak.unroll));
+  assert.ok(peak.gflops >= Math.max(...peak.sweep.map((s) => s.gflops)));
   // 2·4·128²·(2·(3·3·3·32 + 3·3·32·32 + 32) + 3·3·32·32 + 32) = 3_862_953_984, as ModelConfig::flops_per_step.
   assert.equal(flops, 3_862_953_984);
 });

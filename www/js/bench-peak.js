@@ -1,10 +1,15 @@
 // Peak f32 mul+add throughput of this browser's wasm engine: a hand-assembled module whose loop body is
 // independent accumulator chains `acc = acc * a + b` (no memory traffic, no FMA), so every kernel can
 // report its fraction of what the engine can issue. Two flavours: simd128 (f32x4) and scalar f32, the
-// ceilings of the simd128 and portable builds.
+// ceilings of the simd128 and portable builds. How many chains and how deep an unroll reach the engine's
+// limit depends on its register allocator and the CPU's latencies, so the peak is the best over a grid
+// of both (issue 17: 12 chains × 2 unroll under-read it by a quarter); the report names the winner.
 
-const CHAINS = 12; // enough independent chains to hide mul+add latency, few enough to stay in registers
-const UNROLL = 2; // chain updates per chain per loop iteration
+/** The configurations tried: every chain count from 8 to 16 with unrolls 2 to 8. */
+export const PEAK_GRID = {
+  chains: [8, 9, 10, 11, 12, 13, 14, 15, 16],
+  unrolls: [2, 3, 4, 5, 6, 7, 8],
+};
 
 const leb = (n) => {
   const out = [];
@@ -20,26 +25,26 @@ const f32 = (x) => [...new Uint8Array(new Float32Array([x]).buffer)];
 const section = (id, body) => [id, ...leb(body.length), ...body];
 
 /** Bytes of a module exporting `run(iterations: i32) -> f32`. */
-function moduleBytes(simd) {
+function moduleBytes(simd, chains, unroll) {
   const type = simd ? 0x7b : 0x7d; // v128 or f32 locals
   const splat = simd ? [0xfd, 0x13] : []; // f32x4.splat
   const mul = simd ? [0xfd, ...leb(230)] : [0x94];
   const add = simd ? [0xfd, ...leb(228)] : [0x92];
-  const A = CHAINS + 1,
-    B = CHAINS + 2; // locals 1..CHAINS are the chains, then a, b
+  const A = chains + 1,
+    B = chains + 2; // locals 1..chains are the chains, then a, b
   const code = [];
-  for (let i = 1; i <= CHAINS; i++) code.push(0x43, ...f32(1 + i / 64), ...splat, 0x21, i);
+  for (let i = 1; i <= chains; i++) code.push(0x43, ...f32(1 + i / 64), ...splat, 0x21, i);
   code.push(0x43, ...f32(0.9999), ...splat, 0x21, A, 0x43, ...f32(0.0001), ...splat, 0x21, B);
   code.push(0x03, 0x40); // loop
-  for (let u = 0; u < UNROLL; u++) {
-    for (let i = 1; i <= CHAINS; i++) code.push(0x20, i, 0x20, A, ...mul, 0x20, B, ...add, 0x21, i);
+  for (let u = 0; u < unroll; u++) {
+    for (let i = 1; i <= chains; i++) code.push(0x20, i, 0x20, A, ...mul, 0x20, B, ...add, 0x21, i);
   }
   code.push(0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x0d, 0, 0x0b); // n -= 1; br_if n; end
   code.push(0x20, 1);
-  for (let i = 2; i <= CHAINS; i++) code.push(0x20, i, ...add);
+  for (let i = 2; i <= chains; i++) code.push(0x20, i, ...add);
   if (simd) code.push(0xfd, 0x1f, 0); // f32x4.extract_lane 0
   code.push(0x0b);
-  const body = [1, ...leb(CHAINS + 2), type, ...code];
+  const body = [1, ...leb(chains + 2), type, ...code];
   return new Uint8Array([
     0x00,
     0x61,
@@ -56,12 +61,12 @@ function moduleBytes(simd) {
   ]);
 }
 
-/** Best GFLOP/s over `trials` timed calls of about `ms` each (2 FLOP per lane per chain update). */
-export async function measurePeak(simd, { trials = 7, ms = 150 } = {}) {
-  const { instance } = await WebAssembly.instantiate(moduleBytes(simd));
+/** GFLOP/s of `trials` timed calls of about `ms` each (2 FLOP per lane per chain update), sorted. */
+async function rates(simd, chains, unroll, trials, ms) {
+  const { instance } = await WebAssembly.instantiate(moduleBytes(simd, chains, unroll));
   const run = instance.exports.run;
-  const flopsPerIteration = CHAINS * UNROLL * 2 * (simd ? 4 : 1);
-  let iterations = 1 << 16;
+  const flopsPerIteration = chains * unroll * 2 * (simd ? 4 : 1);
+  let iterations = 1 << 14;
   for (;;) {
     // calibrate (and warm up the optimizing tier)
     const t = performance.now();
@@ -73,13 +78,39 @@ export async function measurePeak(simd, { trials = 7, ms = 150 } = {}) {
     }
     iterations *= 4;
   }
-  const rates = [];
+  const out = [];
   for (let i = 0; i < trials; i++) {
     const t = performance.now();
     run(iterations);
     const dt = (performance.now() - t) / 1e3;
-    rates.push((iterations * flopsPerIteration) / dt / 1e9);
+    out.push((iterations * flopsPerIteration) / dt / 1e9);
   }
-  rates.sort((a, b) => a - b);
-  return { gflops: rates[rates.length - 1], median: rates[rates.length >> 1], chains: CHAINS, simd };
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * The peak: every configuration of PEAK_GRID timed briefly (`sweepTrials` calls of `sweepMs`), then the
+ * `finalists` fastest again with `trials` calls of `ms`. The peak is the fastest call of all (on a shared
+ * machine a neighbour only ever slows a call down); returned with its configuration, the median of that
+ * configuration's final calls, and the sweep's best rate per configuration.
+ */
+export async function measurePeak(
+  simd,
+  { trials = 7, ms = 150, sweepTrials = 3, sweepMs = 40, finalists = 3, grid = PEAK_GRID } = {},
+) {
+  const sweep = [];
+  for (const chains of grid.chains) {
+    for (const unroll of grid.unrolls) {
+      const r = await rates(simd, chains, unroll, sweepTrials, sweepMs);
+      sweep.push({ chains, unroll, gflops: +r.at(-1).toFixed(2) });
+    }
+  }
+  const ranked = [...sweep].sort((a, b) => b.gflops - a.gflops).slice(0, finalists);
+  let best = null;
+  for (const { chains, unroll, gflops: swept } of ranked) {
+    const r = await rates(simd, chains, unroll, trials, ms);
+    const gflops = Math.max(swept, r.at(-1));
+    if (!best || gflops > best.gflops) best = { gflops, median: r[r.length >> 1], chains, unroll };
+  }
+  return { ...best, simd, sweep };
 }

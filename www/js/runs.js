@@ -2,29 +2,28 @@
 // learning rate is tuned, each loss's short tuning runs) spread over a few Web Workers, each with its own
 // wasm instance of the module compiled once and hosting several runs; every message to and from a worker
 // goes through here (worker.js is the other end). Workers train one run at a time in turns of SLICE_MS,
-// at most one worker per lane, so one core stays free for the page: with every core busy on a small
-// machine the main thread waits for CPU and each frame turns into a long task. Turns go to tuning runs
-// first, then to the seed on show, then seed by seed; the losses of one seed take turns, so they grow
-// side by side. When a loss's tuning runs end, the engine chooses its rate and its runs start at it.
-// Holds each run's latest state and the study's evidence; views subscribe through `onChange`. Requests
-// (exports, full-resolution predictions) carry an id and get their own reply, so one that fails leaves
-// its run as it was.
+// at most as many workers at a time as the lane policy allows (lanes.js: every core while the user only
+// watches, one fewer while they interact). Turns go to tuning runs first, then to the seed on show, then
+// seed by seed; the losses of one seed take turns, so they grow side by side. When a loss's tuning runs
+// end, the engine chooses its rate and its runs start at it. Holds each run's latest state and the
+// study's evidence; views subscribe through `onChange`. Requests (exports, full-resolution predictions)
+// carry an id and get their own reply, so one that fails leaves its run as it was.
+import { LanePolicy } from './lanes.js';
 import { scored } from './scored.js';
 
 const SLICE_MS = 100;
 
-export const trainingLanes = () => Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
-
 const ENDED = ['finished', 'diverged', 'error'];
 
 export class RunPool {
-  constructor(engine, onChange, lanes = trainingLanes()) {
+  constructor(engine, onChange, policy = new LanePolicy()) {
     this.engine = engine;
     this.onChange = onChange;
-    this.lanes = lanes;
+    this.policy = policy;
+    policy.onRise = () => this.dispatch();
     this.runs = []; // every run of the study: { kind: 'train' | 'tune', lossIndex, seedIndex, rateIndex, … }
     this.plan = null; // the engine's study plan (seeds, tuning sweep)
-    this.hosts = []; // { worker, busy }
+    this.hosts = []; // { worker, busy }: one per core at most, busy with the run whose turn it is
     this.shownSeed = 0;
     this.rates = []; // per loss: null (the shared rate) or the engine's choice { learningRate, sweep }
     // Train and Step are intentions: a run whose worker is still starting picks them up when it is ready.
@@ -35,7 +34,7 @@ export class RunPool {
     this.nextRequest = 0;
   }
 
-  /** Starts the study of the experiment `query`: its runs on `lanes` workers (paired seeds share initial
+  /** Starts the study of the experiment `query`: its runs on up to one worker per core (paired seeds share initial
    *  weights and batches across losses). */
   start({ query, specs, total, evalEvery, view, threshold }) {
     this.stop();
@@ -43,7 +42,7 @@ export class RunPool {
     Object.assign(this, { plan, query, specs, total, evalEvery, shownView: view, threshold, shownSeed: 0 });
     this.rates = specs.map(() => null);
     const planned = plan.tuningRates.length * specs.length + plan.seeds.length * specs.length;
-    this.hosts = Array.from({ length: Math.max(1, Math.min(this.lanes, planned)) }, () => this.host());
+    this.hosts = Array.from({ length: Math.max(1, Math.min(this.policy.all, planned)) }, () => this.host());
     if (plan.tuningRates.length > 0) {
       for (const [lossIndex, spec] of specs.entries())
         for (const [rateIndex, rate] of plan.tuningRates.entries())
@@ -225,6 +224,11 @@ export class RunPool {
     }
   }
 
+  /** The runs training now, one per busy worker. */
+  get active() {
+    return new Set(this.hosts.filter((host) => host.busy).map((host) => host.busy));
+  }
+
   /** Tuning runs first, then the seed on show, then the other seeds in order. */
   priority(run) {
     if (run.kind === 'tune') return -1;
@@ -236,6 +240,7 @@ export class RunPool {
   dispatch() {
     for (const host of this.hosts) {
       if (host.busy) continue;
+      if (this.active.size >= this.policy.lanes) break;
       let next = null;
       for (const run of this.waiting) {
         if (run.host !== host) continue;
