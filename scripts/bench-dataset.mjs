@@ -1,8 +1,9 @@
 // Measures what a dataset of 256 image–mask pairs of 1024 × 1024 pixels costs the page: the time from
 // choosing the folder to the page's "Added …" (decode in workers, Otsu/mask rules, encoding at the
 // training size), and the memory then and once every run's worker holds the dataset: the main
-// thread's JS heap (CDP Performance.getMetrics), the wasm memory of the page's engine and of each
-// worker, and the resident memory of all Chromium processes. Prints JSON with the load average.
+// thread's JS heap (CDP Performance.getMetrics; ArrayBuffers such as the kept pixels live outside it), the wasm memory of the page's engine and of each
+// worker, and the resident memory of the browser's process tree; and the main thread's tasks over 50 ms
+// while the folder is read. Prints JSON with the load average.
 // Usage: node scripts/bench-dataset.mjs [count] [side]   (dist/ built by scripts/build.sh)
 
 import { execSync } from 'node:child_process';
@@ -18,10 +19,23 @@ const DIST = new URL('../dist/', import.meta.url).pathname;
 const MB = (bytes) => Math.round(bytes / 1e5) / 10;
 const load = () => os.loadavg().map((l) => +l.toFixed(2));
 
-/** Resident memory of every Chromium process, in bytes (Linux ps). */
-function chromiumRss() {
-  const lines = execSync('ps -eo rss,comm', { encoding: 'utf8' }).split('\n');
-  return lines.filter((l) => /chrom/i.test(l)).reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[0]) * 1024, 0);
+/** Resident memory of the browser's process and all its descendants, in bytes (Linux ps). */
+function browserRss(root) {
+  const rows = execSync('ps -eo pid=,ppid=,rss=', { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of rows) {
+      if (tree.has(ppid) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return rows.filter(([pid]) => tree.has(pid)).reduce((sum, [, , rss]) => sum + rss * 1024, 0);
 }
 
 /** A photo-like JPEG and its PNG mask (an ellipse) per pair, drawn in the page. */
@@ -47,15 +61,18 @@ async function writePairs(page, dir) {
           c.ellipse(side / 2, side / 2, side * (0.05 + (i % 20) / 60), side * 0.1, i, 0, 2 * Math.PI);
           c.fill();
           const type = kind === 'image' ? 'image/jpeg' : 'image/png';
-          return [...new Uint8Array(await (await canvas.convertToBlob({ type, quality: 0.9 })).arrayBuffer())];
+          const bytes = new Uint8Array(await (await canvas.convertToBlob({ type, quality: 0.9 })).arrayBuffer());
+          let text = '';
+          for (let k = 0; k < bytes.length; k += 0x8000) text += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
+          return btoa(text);
         };
         return { image: await draw('image'), mask: await draw('mask') };
       },
       { i, side: SIDE },
     );
     const name = `img_${String(i).padStart(3, '0')}`;
-    await writeFile(join(dir, 'images', `${name}.jpg`), Uint8Array.from(image));
-    await writeFile(join(dir, 'masks', `${name}.png`), Uint8Array.from(mask));
+    await writeFile(join(dir, 'images', `${name}.jpg`), Buffer.from(image, 'base64'));
+    await writeFile(join(dir, 'masks', `${name}.png`), Buffer.from(mask, 'base64'));
   }
 }
 
@@ -83,7 +100,7 @@ async function memory(page, cdp) {
     jsHeapTotalMB: MB(metric('JSHeapTotalSize')),
     pageWasmMB: MB(await wasmBytes(page)),
     workerWasmMB: workers.filter((w) => w !== null).map(MB),
-    chromiumRssMB: MB(chromiumRss()),
+    browserRssMB: MB(browserRss(browserPid)),
   };
 }
 
@@ -91,8 +108,22 @@ const dir = await mkdtemp(join(os.tmpdir(), 'segloss-bench-dataset-'));
 const server = await startServer(DIST, 0, '/');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    `--segloss-bench=${process.pid}`,
+  ],
 });
+// The browser process is the one started with this run's marker flag.
+const browserPid = Number(
+  execSync('ps -eo pid=,args=', { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.includes(`--segloss-bench=${process.pid}`) && !l.includes('--type='))
+    .trim()
+    .split(/\s+/)[0],
+);
 try {
   const url = `http://127.0.0.1:${server.address().port}/`;
   const maker = await browser.newPage();
@@ -105,6 +136,13 @@ try {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const before = await memory(page, cdp);
+  // Main-thread tasks over 50 ms while the folder is read: how responsive the page stays.
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
+      type: 'longtask',
+    });
+  });
   const loadBefore = load();
   const started = Date.now();
   await page.setInputFiles('#folder-input', dir);
@@ -116,6 +154,7 @@ try {
     },
   );
   const decodeSeconds = (Date.now() - started) / 1000;
+  const longTasks = await page.evaluate(() => window.longTasks);
   const added = await memory(page, cdp);
   const message = await page.textContent('#upload-message');
   await page.waitForFunction(
@@ -132,6 +171,11 @@ try {
     message,
     decodeSeconds,
     runsReadySeconds: readySeconds,
+    mainThreadTasksOver50ms: {
+      count: longTasks.length,
+      longestMs: Math.round(Math.max(0, ...longTasks)),
+      totalMs: Math.round(longTasks.reduce((a, b) => a + b, 0)),
+    },
     loadAverage: { before: loadBefore, after: load() },
     cores: os.cpus().length,
     memory: { before, added, runsReady: ready },

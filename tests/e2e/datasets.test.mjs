@@ -297,3 +297,40 @@ test('a dropped .zip of 100 pairs gives the same dataset; a cancel adds nothing'
   await fresh.page.close();
   await page.close();
 });
+
+test('100 images too large for the training size train at the largest size that fits', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  await page.click('#uploads summary');
+  // 100 pairs of 256 × 256 need 6.5 megapixels at 256 px; 4 Mi pixels hold 100 images up to 204 px.
+  const files = await page.evaluate(async () => {
+    const png = async (colour, square) => {
+      const canvas = new OffscreenCanvas(256, 256);
+      const c = canvas.getContext('2d');
+      c.fillStyle = colour;
+      c.fillRect(0, 0, 256, 256);
+      c.fillStyle = '#fff';
+      c.fillRect(0, 0, square, square);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      return btoa(String.fromCharCode(...bytes));
+    };
+    const out = [];
+    for (let i = 0; i < 100; i++) {
+      const name = `big_${String(i).padStart(3, '0')}`;
+      out.push({ name: `${name}.png`, data: await png('#345', 40 + i) });
+      out.push({ name: `${name}_mask.png`, data: await png('#000', 40 + i) });
+    }
+    return out;
+  });
+  await page.setInputFiles(
+    '#upload-input',
+    files.map(({ name, data }) => ({ name, mimeType: 'image/png', buffer: Buffer.from(data, 'base64') })),
+  );
+  assert.match(
+    await uploadMessage(page),
+    /^Added 100 images and 100 masks\. Training at 204 px, the largest side at which all 100 images fit the 4\.2 megapixels/,
+  );
+  assert.equal(await page.inputValue('#train-side'), '204');
+  assert.match(await page.textContent('#status'), /trained at up to 204 px/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -156,10 +156,12 @@ export class UploadPanel {
       else images.push(entry);
     }
     const room = Math.max(0, this.maxItems - this.items.length);
-    if (images.length > room) {
+    if (room === 0 && images.length > 0) {
+      problems.push(`At most ${this.maxItems} images: remove some before adding ${plural(images.length, 'image')}.`);
+    } else if (images.length > room) {
       problems.push(
         `${plural(images.length, 'image')} given and at most ${this.maxItems} are kept: ` +
-          `${plural(images.length - room, 'image')} after ${images[room - 1]?.path ?? 'the first'} were left out.`,
+          `the ${images.length - room} after ${images[room - 1].path} were left out.`,
       );
     }
     const taken = images.slice(0, room);

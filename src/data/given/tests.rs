@@ -164,7 +164,7 @@ fn given_images_train_every_default_loss() {
 fn the_fitting_side_is_the_largest_within_the_pixel_budget() {
     // 256 squares fit at 128 (exactly 4 Mi pixels), not at 129.
     assert_eq!(fitting_side(&vec![(1024, 1024); 256], 256), Some(128));
-    assert_eq!(fitting_side(&vec![(1024, 1024); 4], 1024), Some(1024));
+    assert_eq!(fitting_side(&[(1024, 1024); 4], 1024), Some(1024));
     assert_eq!(fitting_side(&[(30, 40)], 256), Some(256));
     assert_eq!(fitting_side(&vec![(1024, 1024); 20_000], 1024), None);
 }
