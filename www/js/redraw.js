@@ -42,7 +42,11 @@ export class RedrawLoop {
     const key = `${this.pool.query}|${shown.map((run) => run.id).join(',')}`;
     if (key === this.shownKey) return shown;
     this.shownKey = key;
-    grid.reset(shown);
+    const tuning = this.pool.plan?.tuningRates.length > 0;
+    grid.reset(
+      shown,
+      tuning ? "Each loss's runs appear here once its learning-rate sweep has ended (see Learning rates)." : '',
+    );
     grid.showSeeds(this.pool.plan?.seeds ?? [], this.pool.shownSeed);
     charts.reset(shown);
     summary.render(shown);

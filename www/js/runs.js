@@ -164,9 +164,11 @@ export class RunPool {
         if (run.kind === 'tune') this.tuned(run.lossIndex);
         break;
       case 'error':
+        if (ENDED.includes(run.status)) break; // a late message to a run that has already ended
         run.message = message.message;
         this.stopRun(run, 'error');
         this.failRequests(run, `the run stopped: ${message.message}`);
+        if (run.kind === 'tune') this.tuned(run.lossIndex);
         break;
     }
     this.onChange(run, message.type);
