@@ -185,7 +185,7 @@ export class RunPool {
         rateIndex: null,
         learningRate: this.plan.learningRate,
         scores,
-        problem: 'a sweep run failed',
+        problem: sweep.find((run) => run.status === 'error')?.message ?? 'a sweep run failed',
       };
     } else {
       this.rates[lossIndex] = {
