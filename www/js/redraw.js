@@ -39,7 +39,7 @@ export class RedrawLoop {
   showRuns() {
     const { grid, charts, summary } = this.views;
     const shown = this.pool.shownRuns;
-    const key = `${this.pool.query}|${shown.map((run) => run.id).join(',')}`;
+    const key = `${this.pool.generation}|${shown.map((run) => run.id).join(',')}`;
     if (key === this.shownKey) return shown;
     this.shownKey = key;
     const tuning = this.pool.plan?.tuningRates.length > 0;

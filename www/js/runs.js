@@ -25,6 +25,7 @@ export class RunPool {
     this.plan = null; // the engine's study plan (seeds, tuning sweep)
     this.hosts = []; // { worker, busy }
     this.shownSeed = 0;
+    this.generation = 0; // counts starts: run ids restart at 0 with every study
     this.rates = []; // per loss: null (the shared rate) or the engine's choice { learningRate, sweep }
     // Train and Step are intentions: a run whose worker is still starting picks them up when it is ready.
     this.playing = false;
@@ -40,6 +41,7 @@ export class RunPool {
     this.stop();
     const plan = this.engine.api.studyPlan(query);
     Object.assign(this, { plan, query, specs, total, evalEvery, shownView: view, threshold, shownSeed: 0 });
+    this.generation += 1;
     this.rates = specs.map(() => null);
     const planned = plan.tuningRates.length * specs.length + plan.seeds.length * specs.length;
     this.hosts = Array.from({ length: Math.max(1, Math.min(this.lanes, planned)) }, () => this.host());
