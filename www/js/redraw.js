@@ -79,9 +79,12 @@ export class RedrawLoop {
     this.dirty.clear();
     if (this.evidenceDirty) {
       this.evidenceDirty = false;
-      if (study.update(pool)) this.bandsFor(shown);
-      evidence.render(pool);
-      evidenceCharts.render(pool);
+      // In a task of its own: the statistics and their table are the heaviest redraw of the page.
+      setTimeout(() => {
+        if (study.update(pool)) this.bandsFor(this.pool.shownRuns);
+        evidence.render(pool);
+        evidenceCharts.render(pool);
+      }, 0);
     }
     if (!pool.training) {
       charts.update(shown);
