@@ -3,7 +3,7 @@
 //! and the conclusion does not depend on the order runs finish in.
 
 use segloss::data::Split;
-use segloss::evidence::{Group, LineKind};
+use segloss::evidence::{FailureKind, Group, LineKind};
 use segloss::experiment::Experiment;
 use segloss::study::{self, Purpose, Sweep, Trial, conclude};
 use segloss::train::{GOLDEN_CHECKSUM, Run, golden_experiment};
@@ -151,4 +151,43 @@ fn a_sweep_trains_on_training_images_and_scores_validation_images_only() {
     let rates = tuned.verdict.last().unwrap();
     assert!(rates.text.contains("bce 0.01,"), "{}", rates.text);
     assert!(tuned.csv.contains("\ntuning_score@0.032,bce,0.2,"));
+}
+
+#[test]
+fn soft_dice_collapses_on_the_nuclei_scene_and_the_study_names_it() {
+    let experiment = segloss::link::decode(study::COLLAPSE_LINK)
+        .unwrap()
+        .experiment;
+    let metrics: Vec<_> = (0..2)
+        .map(|loss| {
+            train(Trial::study(&experiment, loss, 0, None).unwrap())
+                .metrics()
+                .unwrap()
+        })
+        .collect();
+    let kinds =
+        |i: usize| -> Vec<FailureKind> { metrics[i].failures.iter().map(|f| f.kind).collect() };
+    assert!(
+        kinds(1).contains(&FailureKind::CollapsedToObject),
+        "{:?}",
+        kinds(1)
+    );
+    assert!(kinds(0).is_empty(), "bce: {:#?}", metrics[0].failures);
+    // Everything object: precision is the object share, recall 1.
+    let dice = &metrics[1];
+    assert_eq!(dice.objects.matched, 0);
+    assert!(dice.dice.pooled < 0.35 && metrics[0].dice.pooled > 0.5);
+    let conclusion = conclude(&experiment, &metrics, &[]).unwrap();
+    let named = conclusion.verdict.iter().find(|l| {
+        l.kind == LineKind::Failure
+            && l.text
+                .starts_with("dice collapsed to all object on 1 of 1 seeds")
+    });
+    let line = named.unwrap_or_else(|| panic!("{:#?}", conclusion.verdict));
+    assert!(
+        line.text.contains("Try: a lower learning rate"),
+        "{}",
+        line.text
+    );
+    assert_eq!(conclusion.study.losses[1].failed, true);
 }

@@ -28,6 +28,11 @@
 //! across repeats. Repeat 0 at the experiment's rate is bit for bit `train::Run::new`, so earlier
 //! checksums stand.
 //!
+//! The Dice-collapse scene: `COLLAPSE_LINK` trains `bce` and `dice` on the `nuclei` scene at the
+//! default learning rate; soft Dice calls every pixel object (precision = the object share,
+//! recall 1) and the study names it ("collapsed to all object", with why and what to try),
+//! while BCE learns (tests/study.rs).
+//!
 //! | file | what |
 //! |---|---|
 //! | repeat | the seed of repeat k; the experiment of one run |
@@ -49,6 +54,9 @@ pub use trial::{CURVE_POINTS, Purpose, Trial, curve_steps, rate_f64};
 pub use tuning::{RATES, Sweep, choose_rate, rates, tuning_steps, validation_split};
 
 use crate::experiment::Experiment;
+
+/// The link (fragment) of the Dice-collapse scene: many small dim nuclei, about 18 % object.
+pub const COLLAPSE_LINK: &str = "v=1&demo=nuclei&seed=1&losses=bce;dice&steps=300&seeds=1";
 
 /// Every trial of a study, in the order a single worker would run them: each loss's sweep (when
 /// tuning), then repeat by repeat, loss by loss.

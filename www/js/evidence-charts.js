@@ -63,7 +63,7 @@ export class EvidenceCharts {
     const shown = pool.shownRuns;
     const ended = shown.filter((run) => run.evidence);
     const sweep = pool.runs.filter((run) => run.kind === 'tune' && run.score != null);
-    const key = `${pool.query}|${pool.shownSeed}|${ended.map((r) => r.id)}|${sweep.length}`;
+    const key = `${pool.generation}|${pool.shownSeed}|${ended.map((r) => r.id)}|${sweep.length}`;
     if (key === this.key) return;
     this.key = key;
     const seed = pool.plan?.seeds[pool.shownSeed];

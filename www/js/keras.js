@@ -175,6 +175,6 @@ export class KerasPanel {
       }
     }
     download(new Blob([csv(rows)], { type: 'text/csv' }), 'segloss-metrics.csv');
-    this.status(`Metrics of ${this.runs().length} runs (threshold 0.5).`);
+    this.status(`Metrics of the ${this.runs().length} runs at seed ${this.runs()[0]?.seed} (threshold 0.5).`);
   }
 }

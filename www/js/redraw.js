@@ -39,10 +39,14 @@ export class RedrawLoop {
   showRuns() {
     const { grid, charts, summary } = this.views;
     const shown = this.pool.shownRuns;
-    const key = `${this.pool.query}|${shown.map((run) => run.id).join(',')}`;
+    const key = `${this.pool.generation}|${shown.map((run) => run.id).join(',')}`;
     if (key === this.shownKey) return shown;
     this.shownKey = key;
-    grid.reset(shown);
+    const tuning = this.pool.plan?.tuningRates.length > 0;
+    grid.reset(
+      shown,
+      tuning ? "Each loss's runs appear here once its learning-rate sweep has ended (see Learning rates)." : '',
+    );
     grid.showSeeds(this.pool.plan?.seeds ?? [], this.pool.shownSeed);
     charts.reset(shown);
     summary.render(shown);
@@ -75,9 +79,12 @@ export class RedrawLoop {
     this.dirty.clear();
     if (this.evidenceDirty) {
       this.evidenceDirty = false;
-      if (study.update(pool)) this.bandsFor(shown);
-      evidence.render(pool);
-      evidenceCharts.render(pool);
+      // In a task of its own: the statistics and their table are the heaviest redraw of the page.
+      setTimeout(() => {
+        if (study.update(pool)) this.bandsFor(this.pool.shownRuns);
+        evidence.render(pool);
+        evidenceCharts.render(pool);
+      }, 0);
     }
     if (!pool.training) {
       charts.update(shown);

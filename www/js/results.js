@@ -90,10 +90,11 @@ export class ResultsGrid {
     $('seed-field').hidden = seeds.length < 2;
   }
 
-  /** Rebuilds the run columns for a new set of runs. */
-  reset(runs) {
+  /** Rebuilds the run columns for a new set of runs; `waiting` says why there are none yet. */
+  reset(runs, waiting = '') {
     for (const column of this.columns.values()) column.root.remove();
     this.columns.clear();
+    $('grid-waiting').textContent = runs.length === 0 ? waiting : '';
     for (const run of runs) {
       const root = document.createElement('div');
       root.className = 'column run-column';

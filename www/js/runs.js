@@ -25,6 +25,7 @@ export class RunPool {
     this.plan = null; // the engine's study plan (seeds, tuning sweep)
     this.hosts = []; // { worker, busy }: one per core at most, busy with the run whose turn it is
     this.shownSeed = 0;
+    this.generation = 0; // counts starts: run ids restart at 0 with every study
     this.rates = []; // per loss: null (the shared rate) or the engine's choice { learningRate, sweep }
     // Train and Step are intentions: a run whose worker is still starting picks them up when it is ready.
     this.playing = false;
@@ -40,6 +41,7 @@ export class RunPool {
     this.stop();
     const plan = this.engine.api.studyPlan(query);
     Object.assign(this, { plan, query, specs, total, evalEvery, shownView: view, threshold, shownSeed: 0 });
+    this.generation += 1;
     this.rates = specs.map(() => null);
     const planned = plan.tuningRates.length * specs.length + plan.seeds.length * specs.length;
     this.hosts = Array.from({ length: Math.max(1, Math.min(this.policy.all, planned)) }, () => this.host());
@@ -164,9 +166,11 @@ export class RunPool {
         if (run.kind === 'tune') this.tuned(run.lossIndex);
         break;
       case 'error':
+        if (ENDED.includes(run.status)) break; // a late message to a run that has already ended
         run.message = message.message;
         this.stopRun(run, 'error');
         this.failRequests(run, `the run stopped: ${message.message}`);
+        if (run.kind === 'tune') this.tuned(run.lossIndex);
         break;
     }
     this.onChange(run, message.type);
@@ -183,7 +187,7 @@ export class RunPool {
         rateIndex: null,
         learningRate: this.plan.learningRate,
         scores,
-        problem: 'a sweep run failed',
+        problem: sweep.find((run) => run.status === 'error')?.message ?? 'a sweep run failed',
       };
     } else {
       this.rates[lossIndex] = {

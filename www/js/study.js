@@ -22,7 +22,7 @@ export class StudyResults {
       return of.length === losses;
     });
     const runs = trained.filter((run) => run.evidence && complete.includes(run.seed));
-    const key = `${pool.query}|${runs.map((run) => run.id).join(',')}`;
+    const key = `${pool.generation}|${runs.map((run) => run.id).join(',')}`;
     if (key === this.key) return false;
     this.key = key;
     this.seedsDone = complete.length;

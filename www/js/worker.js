@@ -43,7 +43,11 @@ function finish(runId, hosted, reason) {
   const { run } = hosted;
   const checksum = run.checksum();
   if (hosted.kind === 'tune') {
-    post({ type: 'finished', runId, step: run.stepCount(), checksum, reason, score: run.tuningScore() });
+    const [score, step] = [run.tuningScore(), run.stepCount()];
+    // A sweep run is never shown or exported: its memory goes back as soon as it is scored.
+    runs.delete(runId);
+    run.free();
+    post({ type: 'finished', runId, step, checksum, reason, score });
   } else {
     post({ type: 'finished', runId, step: run.stepCount(), checksum, reason, evidence: run.evidence() });
   }

@@ -17,6 +17,7 @@ mod blobs;
 mod cells;
 mod cracks;
 mod noise;
+mod nuclei;
 mod paint;
 mod specks;
 #[cfg(test)]
@@ -54,22 +55,24 @@ struct Scene {
 }
 
 /// Every scene, in the order the page lists them; a scene's place also picks its Rng streams.
-const SCENES: [Scene; 6] = [
+const SCENES: [Scene; 7] = [
     blobs::SCENE,
     cells::SCENE,
     cracks::SCENE,
     specks::SCENE,
     varying::SCENE,
     touching::SCENE,
+    nuclei::SCENE,
 ];
 
-const SCENE_INFOS: [SceneInfo; 6] = [
+const SCENE_INFOS: [SceneInfo; 7] = [
     SCENES[0].info,
     SCENES[1].info,
     SCENES[2].info,
     SCENES[3].info,
     SCENES[4].info,
     SCENES[5].info,
+    SCENES[6].info,
 ];
 
 /// Every demo scene, in the order the page lists them.

@@ -85,6 +85,7 @@ fn scenes_draw_the_recorded_pixels() {
         ("specks", 0xba4a1f47a9485feb),
         ("varying", 0x4059ea5e28d090d1),
         ("touching", 0xb8bf6f1692722fb2),
+        ("nuclei", 0x1a2769cd83e671c0),
     ];
     let got: Vec<(&str, u64)> = scenes()
         .iter()
@@ -102,7 +103,7 @@ fn unknown_scene_lists_the_valid_names() {
     let err = generate("blob", 1).unwrap_err();
     assert_eq!(
         err.0,
-        "unknown demo scene \"blob\"; choose one of: blobs, cells, cracks, specks, varying, touching"
+        "unknown demo scene \"blob\"; choose one of: blobs, cells, cracks, specks, varying, touching, nuclei"
     );
 }
 
@@ -116,6 +117,7 @@ fn object_fractions_stay_in_their_bands() {
         ("specks", 0.0035, 0.0075),
         ("varying", 0.12, 0.16),
         ("touching", 0.25, 0.40),
+        ("nuclei", 0.15, 0.21),
     ];
     for (name, low, high) in bands {
         let nominal = scenes()
