@@ -62,7 +62,7 @@ export function renderTables(r) {
     );
   push('');
   push(
-    '### Native (criterion, `cargo bench --bench kernels`) and wasm/native',
+    '### Native (criterion, `cargo bench --features bench --bench kernels`) and wasm/native',
     '',
     '| benchmark | native ms (median) | native GFLOP/s |',
     '|---|---:|---:|',

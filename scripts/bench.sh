@@ -17,7 +17,7 @@ mkdir -p dist/vendor/jax
 cp node_modules/@tensorflow/tfjs/dist/tf.min.js dist/vendor/
 cp node_modules/@jax-js/jax/dist/*.js dist/vendor/jax/
 if [ -z "$quick" ]; then
-  cargo bench --quiet --bench kernels >&2
+  cargo bench --quiet --features bench --bench kernels >&2
   # Where a W1 step's time goes inside wasm (Node's V8): each conv op, then forward/loss/backward/Adam.
   cargo test --release --target wasm32-unknown-unknown --test kernel_timing -- --nocapture 2>&1 | grep '|' >&2
 fi
