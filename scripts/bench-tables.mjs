@@ -149,7 +149,7 @@ function renderLanes(l, push) {
 
 function renderNative(r, push) {
   push(
-    '### Native (criterion, `cargo bench --bench kernels`) and wasm/native',
+    '### Native (criterion, `cargo bench --features bench --bench kernels`) and wasm/native',
     '',
     '| benchmark | native ms (median) | native GFLOP/s |',
     '|---|---:|---:|',

@@ -24,7 +24,7 @@ cp node_modules/@jax-js/jax/dist/*.js dist/vendor/jax/
 mkdir -p target/bench
 rm -f target/bench/kernel_timing.txt target/bench/lanes.json
 if [ -z "$quick" ]; then
-  [ $native = 1 ] && cargo bench --quiet --bench kernels >&2
+  [ $native = 1 ] && cargo bench --quiet --features bench --bench kernels >&2
   # Where a W1 and a W2 step's time goes inside wasm (Node's V8): each conv op, then the step's parts.
   cargo test --release --target wasm32-unknown-unknown --test kernel_timing -- --nocapture 2>&1 | grep '|' \
     | tee target/bench/kernel_timing.txt >&2

@@ -41,7 +41,7 @@ import numpy as np  # noqa: E402
 RTOL_LOSS = 1e-5
 RTOL_LOSS_FLOAT32 = 1e-4
 RTOL_MODEL = 1e-4
-CLI = Path(sys.argv[1] if len(sys.argv) > 1 else "target/release/segloss").resolve()
+CLI = Path(sys.argv[1] if len(sys.argv) > 1 else "target/e2e/segloss").resolve()
 
 # Every catalogue loss at its defaults comes from `segloss loss --catalogue`; these add parameter
 # variants, data-derived class weights and combos.

@@ -1,4 +1,4 @@
-//! Natively, every loss case hashes to the golden constant that tests/wasm_losses.rs checks in
+//! Natively, every loss case hashes to the golden constant that tests/wasm/losses.rs checks in
 //! Node and Chromium: together they prove the losses compute the same bits on both targets.
 #![cfg(not(target_arch = "wasm32"))]
 

@@ -1,6 +1,6 @@
 //! The naive oracle: each op written the textbook way in f64, and the tests that hold the
 //! portable kernels to it on awkward sizes. The simd128 kernels are held to the portable ones
-//! bit for bit by tests/wasm_kernels.rs.
+//! bit for bit by tests/wasm/kernels.rs.
 
 use super::{ConvGeometry, Isa, Portable};
 use crate::rng::Rng;

@@ -1,5 +1,5 @@
 //! Evidence results hashed to one constant: checked natively (tests/evidence.rs) and in
-//! wasm32 in Node and Chromium (tests/wasm_evidence.rs), so the statistics give the same bits on
+//! wasm32 in Node and Chromium (tests/wasm/evidence.rs), so the statistics give the same bits on
 //! every target (libm, fixed summation order, integer sorting).
 
 use segloss::evidence::*;

@@ -1,5 +1,5 @@
 //! Golden hashes of loss values and gradients, shared by tests/loss_golden.rs (native) and
-//! tests/wasm_losses.rs (wasm32, Node and Chromium): both assert the same constants, so a loss that
+//! tests/wasm/losses.rs (wasm32, Node and Chromium): both assert the same constants, so a loss that
 //! computes different bits on the two targets fails one of them.
 //!
 //! Each case evaluates one spec on seeded inputs and hashes the value (f64) and every dlogit (f32)

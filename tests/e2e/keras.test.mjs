@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { nextFrames, openBrowser, openPage, setLosses, setSeeds } from './browser.mjs';
 
 // Built by scripts/test.sh; its Keras export is what scripts/keras_verify.sh checks in Keras.
-const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
+const CLI = new URL('../../target/e2e/segloss', import.meta.url).pathname;
 
 let browser;
 before(async () => {

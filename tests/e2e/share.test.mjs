@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { openBrowser, openPage, setLosses, setSeeds, trainToEnd } from './browser.mjs';
 
-const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
+const CLI = new URL('../../target/e2e/segloss', import.meta.url).pathname;
 
 test('a copied link reproduces the runs in a fresh browser and in the CLI', async () => {
   const first = await openBrowser();

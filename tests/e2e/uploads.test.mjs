@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { canvasStats, nextFrames, openBrowser, openPage, setSeeds, trainToEnd } from './browser.mjs';
 
-const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
+const CLI = new URL('../../target/e2e/segloss', import.meta.url).pathname;
 
 let browser;
 before(async () => {

@@ -5,7 +5,7 @@
 
 use wasm_bindgen_test::wasm_bindgen_test;
 
-#[path = "common/evidence_golden.rs"]
+#[path = "../common/evidence_golden.rs"]
 mod golden;
 
 #[wasm_bindgen_test]
