@@ -189,5 +189,5 @@ fn soft_dice_collapses_on_the_nuclei_scene_and_the_study_names_it() {
         "{}",
         line.text
     );
-    assert_eq!(conclusion.study.losses[1].failed, true);
+    assert!(conclusion.study.losses[1].failed);
 }

@@ -84,7 +84,15 @@ fn every_repair_is_reported() {
         ),
         (
             "v=1&demo=moon",
-            "demo scene \"moon\" is not one of blobs, cells, cracks, specks, varying or touching; used blobs",
+            "demo scene \"moon\" is not one of blobs, cells, cracks, specks, varying, touching or nuclei; used blobs",
+        ),
+        (
+            "v=1&seeds=20",
+            "seeds 20 is out of range: use 1 to 10; used 10",
+        ),
+        (
+            "v=1&tune=yes",
+            "tune each loss's learning rate must be 1 or 0, not \"yes\"; used 0",
         ),
         (
             "v=1&momentum=0.5",
