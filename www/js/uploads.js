@@ -33,7 +33,7 @@ class Decoder {
   }
 
   /** `role`: 'image' (the mask starts from Otsu's threshold) or 'mask' (object pixels by `colour`,
-   *  [r, g, b], or else any non-black / alpha > 0). */
+   *  [r, g, b], or else by the engine's rule: any non-zero level, or above half the brightest). */
   decode(file, role, colour = null) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -102,8 +102,10 @@ export class UploadPanel {
 
   /** The images, a mask or a split changed: the page trains on them (`redraw`: the list looks different). */
   changed(redraw) {
+    const result = this.state.setImages(this.items);
+    // Drawn after the page took the images, so each entry states what the runs train on.
     if (redraw) this.render();
-    this.report(this.state.setImages(this.items));
+    this.report(result);
   }
 
   message(text, isError = false) {
@@ -192,7 +194,9 @@ export class UploadPanel {
       );
     }
     item.mask = mask.mask;
-    item.maskOrigin = colour ? `from ${file.name} (colour ${colour})` : `from ${file.name}`;
+    item.maskGrey = mask.intermediate ?? 0;
+    const rule = colour ? ` (colour ${colour})` : mask.thresholded ? ' (object: brighter than half its white)' : '';
+    item.maskOrigin = `from ${file.name}${rule}`;
   }
 
   /** With several images and none held out, the last one is held out so the summary has something to score. */
