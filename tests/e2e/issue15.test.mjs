@@ -288,3 +288,46 @@ test('issue 15 item 7: the receiver of a link is told the size its images train 
   assert.deepEqual(opened.errors, []);
   await fresh.close();
 });
+
+/** A 64×64 animated GIF of two frames (a black screen, then one white pixel), written byte by byte. */
+function animatedGif() {
+  const frame = (x, lzw) => [
+    ...[0x21, 0xf9, 0x04, 0x00, 0x0a, 0x00, 0x00, 0x00], // graphic control: 0.1 s
+    ...[0x2c, x, 0x00, x, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00], // a 1×1 frame at (x, x)
+    ...[0x02, 0x02, ...lzw, 0x00], // LZW: clear, the pixel's index, end
+  ];
+  const bytes = [
+    ...Buffer.from('GIF89a'),
+    ...[0x40, 0x00, 0x40, 0x00, 0x80, 0x00, 0x00], // 64×64, a global table of 2 colours
+    ...[0, 0, 0, 255, 255, 255],
+    ...[0x21, 0xff, 0x0b, ...Buffer.from('NETSCAPE2.0'), 0x03, 0x01, 0x00, 0x00, 0x00],
+    ...frame(0, [0x44, 0x01]),
+    ...frame(1, [0x4c, 0x01]),
+    0x3b,
+  ];
+  return { name: 'blink.gif', mimeType: 'image/gif', buffer: Buffer.from(bytes) };
+}
+
+test('issue 15 item 10: an animated GIF and a 3×10000 strip are not taken silently', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  assert.match(
+    await upload(page, [animatedGif()]),
+    /^Added 1 image and 0 masks\. blink\.gif: an animated GIF; its first frame is used\.$/,
+  );
+  const strip = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(3, 10000);
+    const c = canvas.getContext('2d');
+    c.fillStyle = '#345';
+    c.fillRect(0, 0, 3, 10000);
+    return [...new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer())];
+  });
+  const message = await upload(page, [{ name: 'strip.png', mimeType: 'image/png', buffer: Buffer.from(strip) }]);
+  assert.match(message, /^strip\.png: 3×10000 pixels would train at 1×256, too thin to learn from/);
+  assert.deepEqual(
+    await page.$$eval('#upload-list li', (items) => items.map((li) => li.dataset.name)),
+    ['blink.gif'],
+    'the strip is not added',
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -2,7 +2,7 @@
 // assigned by hand; decoded in a worker. Each image keeps its pixels at up to the engine's largest side
 // (for painting) and a mask of one byte per pixel; the engine downsizes both for training, at the
 // side the user sets here. The list's entries are upload-item.js.
-import { applyRange, checkInt } from './schema.js';
+import { applyRange, checkInt, fittedSize } from './schema.js';
 import { uploadItem } from './upload-item.js';
 
 const $ = (id) => document.getElementById(id);
@@ -118,6 +118,7 @@ export class UploadPanel {
     if (this.busy || files.length === 0) return;
     this.busy = true;
     const problems = [];
+    const notes = [];
     const masks = new Map();
     const images = [];
     for (const file of files) {
@@ -137,6 +138,12 @@ export class UploadPanel {
       }
       try {
         const picture = await this.decoder.decode(file, 'image');
+        const thin = this.tooThin(file.name, picture);
+        if (thin) {
+          problems.push(thin);
+          continue;
+        }
+        if (picture.animated) notes.push(`${file.name}: an animated ${picture.animated}; its first frame is used.`);
         const item = {
           name: file.name,
           ...picture,
@@ -178,8 +185,19 @@ export class UploadPanel {
     this.busy = false;
     const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
     const summary = `Added ${plural(added, 'image')} and ${plural(maskCount, 'mask')}.`;
-    this.message(problems.length > 0 ? problems.join(' ') : summary, problems.length > 0);
+    this.message(problems.length > 0 ? problems.join(' ') : [summary, ...notes].join(' '), problems.length > 0);
     if (added + maskCount > 0) this.changed(true);
+  }
+
+  /** Why an image cannot train (a side under the smallest patch at the training size), or null. */
+  tooThin(name, { originalWidth, originalHeight }) {
+    const { width, height } = fittedSize(this.api, originalWidth, originalHeight, this.state.trainSide);
+    const least = this.state.schema.entry('patch').min;
+    if (Math.min(width, height) >= least) return null;
+    return (
+      `${name}: ${originalWidth}×${originalHeight} pixels would train at ${width}×${height}, too thin to learn ` +
+      `from (each side needs at least ${least} pixels at the training size); crop it, and add it again.`
+    );
   }
 
   /** Reads a mask file for `item`; throws (leaving the item as it was) when it does not fit. */
