@@ -61,7 +61,13 @@ pub fn main(args: Args) -> Result<()> {
 
 /// Reads a 4-D float32 or float64 .npy as f32.
 fn read_f32(path: &Path, name: &str) -> Result<Array4<f32>> {
-    let describe = |e: ReadNpyError| Error(format!("cannot read {name} {}: {e}", path.display()));
+    let describe = |e: ReadNpyError| match e {
+        ReadNpyError::WrongNdim(_, ndim) => Error(format!(
+            "{name} {} holds a {ndim}-D array; expected a 4-D (batch, H, W, C) array",
+            path.display()
+        )),
+        e => Error(format!("cannot read {name} {}: {e}", path.display())),
+    };
     match read_npy::<_, Array4<f32>>(path) {
         Ok(array) => Ok(array),
         Err(ReadNpyError::WrongDescriptor(_)) => read_npy::<_, Array4<f64>>(path)

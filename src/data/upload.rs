@@ -64,22 +64,65 @@ pub fn rgba_to_image(rgba: &[u8], width: usize, height: usize) -> Result<Array3<
     }))
 }
 
+/// A mask with at most this many grey levels is a lossless label image (0/1, 0/255, class indices):
+/// any non-zero level is object. More levels come from lossy compression or soft edges.
+const LABEL_LEVELS: usize = 16;
+
+/// An uploaded mask as read: one byte per pixel (1 = object), and how it was read.
+#[derive(Debug, PartialEq)]
+pub struct MaskReading {
+    pub mask: Vec<u8>,
+    /// Object pixels were those brighter than half the brightest (the mask has many grey levels, as
+    /// a JPEG has); else any non-zero pixel.
+    pub thresholded: bool,
+    /// The share of pixels of a thresholded mask neither black nor at its brightest level:
+    /// compression noise or soft edges, where the file is not exactly the mask it was saved from.
+    pub intermediate: f64,
+}
+
 /// Row-major RGBA bytes of a mask → one byte per pixel, 1 = object. A mask with any transparency
-/// marks objects by alpha > 0 (painted over a transparent layer); an opaque one by any non-black
-/// pixel (white on black, or a palette image whose class 0 is black).
-pub fn rgba_to_mask(rgba: &[u8], width: usize, height: usize) -> Result<Vec<u8>> {
+/// marks objects by alpha (painted over a transparent layer); an opaque one by brightness, the
+/// largest of its channels (white on black, or a palette image whose class 0 is black). A label
+/// image (few levels) marks every non-zero pixel; a mask of many levels, as JPEG compression makes
+/// of a black-and-white mask, is split at half its brightest level, so the noise around black does
+/// not count as object.
+pub fn rgba_to_mask(rgba: &[u8], width: usize, height: usize) -> Result<MaskReading> {
     check_rgba(rgba, width, height, "mask")?;
     let has_alpha = rgba.chunks_exact(4).any(|p| p[3] < 255);
-    Ok(rgba
+    let levels: Vec<u8> = rgba
         .chunks_exact(4)
         .map(|p| {
-            u8::from(if has_alpha {
-                p[3] > 0
+            if has_alpha {
+                p[3]
             } else {
-                p[..3].iter().any(|&v| v > 0)
-            })
+                p[0].max(p[1]).max(p[2])
+            }
         })
-        .collect())
+        .collect();
+    let mut seen = [false; 256];
+    for &v in &levels {
+        seen[usize::from(v)] = true;
+    }
+    let brightest = levels.iter().copied().max().unwrap_or(0);
+    let thresholded = seen.iter().filter(|&&s| s).count() > LABEL_LEVELS;
+    let object = |v: u8| {
+        if thresholded {
+            2 * u16::from(v) > u16::from(brightest)
+        } else {
+            v > 0
+        }
+    };
+    let grey = levels.iter().filter(|&&v| v > 0 && v < brightest).count();
+    let intermediate = if thresholded {
+        grey as f64 / levels.len() as f64
+    } else {
+        0.0
+    };
+    Ok(MaskReading {
+        mask: levels.iter().map(|&v| u8::from(object(v))).collect(),
+        thresholded,
+        intermediate,
+    })
 }
 
 /// Row-major RGBA bytes of a mask → one byte per pixel, 1 where the pixel has exactly the colour
@@ -158,9 +201,13 @@ mod tests {
     }
 
     #[test]
-    fn opaque_masks_mark_any_non_black_pixel() {
-        let bytes = rgba(3, 1, |_, x| [[0, 0, 0, 255], [0, 9, 0, 255], [255; 4]][x]);
-        assert_eq!(rgba_to_mask(&bytes, 3, 1).unwrap(), vec![0, 1, 1]);
+    fn label_masks_mark_any_non_black_pixel() {
+        let bytes = rgba(4, 1, |_, x| {
+            [[0, 0, 0, 255], [0, 9, 0, 255], [255; 4], [1, 1, 1, 255]][x]
+        });
+        let reading = rgba_to_mask(&bytes, 4, 1).unwrap();
+        assert_eq!(reading.mask, vec![0, 1, 1, 1]);
+        assert!(!reading.thresholded);
     }
 
     #[test]
@@ -168,7 +215,30 @@ mod tests {
         let bytes = rgba(3, 1, |_, x| {
             [[0, 0, 0, 0], [0, 0, 0, 255], [255, 255, 255, 0]][x]
         });
-        assert_eq!(rgba_to_mask(&bytes, 3, 1).unwrap(), vec![0, 1, 0]);
+        assert_eq!(rgba_to_mask(&bytes, 3, 1).unwrap().mask, vec![0, 1, 0]);
+    }
+
+    #[test]
+    fn lossy_masks_split_at_half_the_brightest_and_count_grey_pixels() {
+        // JPEG noise: near-black levels 0..=20, near-white 235..=255, and 10 grey pixels.
+        let level = |x: usize| match x {
+            0..=20 => x as u8,
+            21..=41 => (214 + x) as u8,
+            _ => 100 + x as u8,
+        };
+        let bytes = rgba(52, 1, |_, x| {
+            let v = level(x);
+            [v, v, v, 255]
+        });
+        let reading = rgba_to_mask(&bytes, 52, 1).unwrap();
+        assert!(reading.thresholded);
+        let object: usize = reading.mask.iter().map(|&m| usize::from(m)).sum();
+        assert_eq!(object, 21 + 10, "the bright half and the greys above 127");
+        assert_eq!(
+            reading.intermediate,
+            (20.0 + 20.0 + 10.0) / 52.0,
+            "all but 0 and 255"
+        );
     }
 
     #[test]

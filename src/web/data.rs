@@ -163,11 +163,20 @@ pub fn given_images(query: &str) -> Result<js_sys::Array, JsError> {
         .collect())
 }
 
-/// An uploaded mask's pixels → one byte per pixel, 1 = object (alpha > 0 if any pixel is
-/// transparent, else any non-black pixel).
+/// An uploaded mask's pixels as `upload::rgba_to_mask` reads them: { mask (one byte per pixel,
+/// 1 = object), thresholded (split at half the brightest level, else any non-zero level),
+/// intermediate (the share of grey pixels) }.
 #[wasm_bindgen(js_name = maskFromRgba)]
-pub fn mask_from_rgba(rgba: &[u8], width: usize, height: usize) -> Result<Vec<u8>, JsError> {
-    upload::rgba_to_mask(rgba, width, height).map_err(js_error)
+pub fn mask_from_rgba(rgba: &[u8], width: usize, height: usize) -> Result<JsValue, JsError> {
+    let reading = upload::rgba_to_mask(rgba, width, height).map_err(js_error)?;
+    Ok(object([
+        (
+            "mask",
+            js_sys::Uint8Array::from(reading.mask.as_slice()).into(),
+        ),
+        ("thresholded", reading.thresholded.into()),
+        ("intermediate", reading.intermediate.into()),
+    ]))
 }
 
 /// An uploaded mask's pixels → one byte per pixel, 1 where the pixel is exactly `#rrggbb` `colour`.

@@ -185,3 +185,149 @@ test('issue 15 item 6: what a link changed or refused is one notice at the top; 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+const listFacts = (page) => page.$$eval('.object-fraction', (spans) => spans.map((s) => s.textContent));
+const objectPercent = (text) => Number(text.match(/([\d.]+) % object/)[1]);
+
+test('issue 15 item 8: a mask saved as JPEG reads as the same mask saved as PNG, and says how', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  const ellipse = { width: 720, height: 477, cx: 0.45, r: 0.3 };
+  const files = [
+    photograph('board.jpg', 'lossless.jpg'),
+    await maskFile(page, { ...ellipse, name: 'lossless_mask.png' }),
+    photograph('board.jpg', 'lossy.jpg'),
+    await maskFile(page, { ...ellipse, name: 'lossy_mask.jpg', quality: 0.5 }),
+  ];
+  assert.match(await upload(page, files), /Added 2 images and 2 masks/);
+  const [png, jpeg] = await listFacts(page);
+  // The drawn PNG's anti-aliased edge has grey levels too, read by the same rule.
+  assert.match(png, /mask from lossless_mask\.png( \(object: brighter than half its white\))?$/);
+  assert.match(jpeg, /mask from lossy_mask\.jpg \(object: brighter than half its white\)$/);
+  const gap = Math.abs(objectPercent(png) - objectPercent(jpeg));
+  console.log(`PNG mask ${objectPercent(png)} % object, the same mask as JPEG (quality 0.5) ${objectPercent(jpeg)} %`);
+  assert.ok(gap <= 0.3, `the JPEG mask is not inflated: ${png} vs ${jpeg}`);
+  const warnings = await page.$$eval('.grey-warning', (ps) => ps.map((p) => p.textContent));
+  assert.equal(warnings.length, 1, 'only the JPEG mask is warned about');
+  assert.match(warnings[0], /^[\d.]+ % of this mask's pixels are grey.*Save masks as PNG/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("issue 15 item 9: an image's object share is one number in the list, the caption and the status", async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  assert.match(await upload(page, await photoWithMask(page, 'board-led.jpg', 'led', { r: 0.33 })), /Added 1 image/);
+  const [facts] = await listFacts(page);
+  assert.match(facts, /^720×477, trained at 256×170 · [\d.]+ % object/);
+  const list = objectPercent(facts);
+  const caption = Number((await page.textContent('#mask-caption')).match(/([\d.]+) % object/)[1]);
+  const status = Number((await page.textContent('#status')).match(/([\d.]+) % object pixels overall/)[1]);
+  assert.deepEqual([list, caption, status], [list, list, list]);
+  // A new training size changes the share, everywhere at once.
+  await setNumber(page, '#train-side', 64);
+  const [smaller] = await listFacts(page);
+  const captionNow = Number((await page.textContent('#mask-caption')).match(/([\d.]+) % object/)[1]);
+  assert.equal(objectPercent(smaller), captionNow);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+const shapesText = (page) => page.textContent('#shapes');
+
+test('issue 15 item 4: uploaded photographs train on crops chosen for them, and the page says so', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  assert.equal(await page.inputValue('#setting-patch'), '32', 'the demo scenes train on 32-pixel crops');
+  assert.equal(await page.textContent('#data-fitted'), '');
+  assert.match(await upload(page, await photoWithMask(page, 'board.jpg', 'board')), /Added 1 image and 1 mask/);
+  // 720×477 trains at 256×170: crops of half the shortest side, in multiples of 8.
+  assert.equal(await page.inputValue('#setting-patch'), '80');
+  assert.match(
+    await page.textContent('#data-fitted'),
+    /^Trains on 80-pixel crops, chosen for your images: about half their shortest training side \(170 px\)/,
+  );
+  assert.match(await shapesText(page), /\(4, 80, 80, 3\)/);
+  await setNumber(page, '#train-side', 128);
+  assert.equal(await page.inputValue('#setting-patch'), '40', 'a new training size, crops that fit it');
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // A patch size the user chose stays.
+  const { page: chosen, errors: chosenErrors } = await openPage(browser.context, browser.url);
+  await setNumber(chosen, '#setting-patch', 48);
+  await upload(chosen, await photoWithMask(chosen, 'board.jpg', 'board'));
+  assert.equal(await chosen.inputValue('#setting-patch'), '48');
+  assert.equal(await chosen.textContent('#data-fitted'), '');
+  assert.match(await shapesText(chosen), /\(4, 48, 48, 3\)/);
+  assert.deepEqual(chosenErrors, []);
+  await chosen.close();
+});
+
+test('issue 15 item 7: the receiver of a link is told the size its images train at, and why they have no names', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  await upload(page, await photoWithMask(page, 'board.jpg', 'board'));
+  await page.click('#share-heading');
+  await setNumber(page, '#link-side', 64);
+  assert.match(
+    await page.textContent('#link-reproduces'),
+    /smaller copies of your images \(64 px; you train at 256 px\)/,
+  );
+  const link = await page.inputValue('#link');
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const fresh = await openBrowser();
+  const opened = await openPage(fresh.context, link.replace(/^http:\/\/[^/]+\//, fresh.url));
+  const status = await opened.page.textContent('#status');
+  assert.match(status, /the link's images; file names do not travel in links, trained at up to 64 px/);
+  assert.doesNotMatch(status, /256/);
+  await opened.page.click('#uploads summary');
+  assert.deepEqual(await opened.page.$$eval('#upload-list li', (items) => items.map((li) => li.dataset.name)), [
+    'image 1 of the link',
+  ]);
+  assert.match(await opened.page.textContent('.object-fraction'), /^64×43 · /);
+  assert.match(await opened.page.textContent('#image-caption'), /^image 1 of the link, 64×43/);
+  assert.deepEqual(opened.errors, []);
+  await fresh.close();
+});
+
+/** A 64×64 animated GIF of two frames (a black screen, then one white pixel), written byte by byte. */
+function animatedGif() {
+  const frame = (x, lzw) => [
+    ...[0x21, 0xf9, 0x04, 0x00, 0x0a, 0x00, 0x00, 0x00], // graphic control: 0.1 s
+    ...[0x2c, x, 0x00, x, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00], // a 1×1 frame at (x, x)
+    ...[0x02, 0x02, ...lzw, 0x00], // LZW: clear, the pixel's index, end
+  ];
+  const bytes = [
+    ...Buffer.from('GIF89a'),
+    ...[0x40, 0x00, 0x40, 0x00, 0x80, 0x00, 0x00], // 64×64, a global table of 2 colours
+    ...[0, 0, 0, 255, 255, 255],
+    ...[0x21, 0xff, 0x0b, ...Buffer.from('NETSCAPE2.0'), 0x03, 0x01, 0x00, 0x00, 0x00],
+    ...frame(0, [0x44, 0x01]),
+    ...frame(1, [0x4c, 0x01]),
+    0x3b,
+  ];
+  return { name: 'blink.gif', mimeType: 'image/gif', buffer: Buffer.from(bytes) };
+}
+
+test('issue 15 item 10: an animated GIF and a 3×10000 strip are not taken silently', async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  assert.match(
+    await upload(page, [animatedGif()]),
+    /^Added 1 image and 0 masks\. blink\.gif: an animated GIF; its first frame is used\.$/,
+  );
+  const strip = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(3, 10000);
+    const c = canvas.getContext('2d');
+    c.fillStyle = '#345';
+    c.fillRect(0, 0, 3, 10000);
+    return [...new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer())];
+  });
+  const message = await upload(page, [{ name: 'strip.png', mimeType: 'image/png', buffer: Buffer.from(strip) }]);
+  assert.match(message, /^strip\.png: 3×10000 pixels would train at 1×256, too thin to learn from/);
+  assert.deepEqual(
+    await page.$$eval('#upload-list li', (items) => items.map((li) => li.dataset.name)),
+    ['blink.gif'],
+    'the strip is not added',
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});

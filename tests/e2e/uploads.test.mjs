@@ -360,7 +360,7 @@ test('an experiment file carries images at training size; a bad one changes noth
     mimeType: 'application/json',
     buffer: Buffer.from(text),
   });
-  await other.page.waitForFunction(() => document.getElementById('status').textContent.includes('your images'));
+  await other.page.waitForFunction(() => document.getElementById('status').textContent.includes("the file's images"));
   assert.match(await other.page.textContent('#status'), /1 training and 0 held-out images.*trained at up to 256 px/);
   const image = await canvasStats(other.page, '#image-canvas');
   assert.deepEqual([image.width, image.height], [256, 256]);

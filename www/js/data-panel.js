@@ -1,5 +1,6 @@
 // The Data panel: the demo scene and its seed, or the user's images (uploads.js lists them), and one
 // line saying what the runs train and are scored on.
+import { fittedText } from './fitted-defaults.js';
 import { percent } from './format.js';
 import { applyRange } from './schema.js';
 
@@ -49,7 +50,9 @@ export class DataPanel {
     const ds = state.dataset;
     if (!ds) return;
     const sceneSeed = state.settings.scene_seed ?? state.settings.seed;
-    const origin = given ? `your images, trained at up to ${state.trainSide} px` : `seed ${sceneSeed}`;
+    const from = state.images.find((item) => item.openedFrom)?.openedFrom;
+    const images = from ? `the ${from}'s images; file names do not travel in ${from}s` : 'your images';
+    const origin = given ? `${images}, trained at up to ${state.trainSide} px` : `seed ${sceneSeed}`;
     const heldout = ds.count('heldout');
     let text =
       `${ds.count('train')} training and ${heldout} held-out images, ` +
@@ -59,5 +62,6 @@ export class DataPanel {
         ' No image is held out, so the scores are of the training images: tick "held out" on one to score unseen images.';
     $('status').textContent = text;
     $('status').classList.remove('error');
+    $('data-fitted').textContent = given && state.fitted ? fittedText(state.fitted) : '';
   }
 }

@@ -10,11 +10,10 @@ async function decode({ file, maxSide, maxPixels, role, colour }) {
   const picture = await decodeImageFile(file, { maxSide, maxPixels, mask: role === 'mask' });
   await ready;
   const { rgba, width, height } = picture;
-  let mask;
-  if (role === 'image') mask = api.otsuMask(rgba, width, height);
-  else if (colour) mask = api.maskFromColour(rgba, width, height, ...colour);
-  else mask = api.maskFromRgba(rgba, width, height);
-  return { ...picture, mask };
+  if (role === 'image') return { ...picture, mask: api.otsuMask(rgba, width, height) };
+  if (colour) return { ...picture, mask: api.maskFromColour(rgba, width, height, ...colour) };
+  const { mask, thresholded, intermediate } = api.maskFromRgba(rgba, width, height);
+  return { ...picture, mask, thresholded, intermediate };
 }
 
 self.onmessage = async ({ data }) => {

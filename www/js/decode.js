@@ -44,6 +44,18 @@ export function sniff(b) {
   return { kind: null, size: null };
 }
 
+/** Whether a GIF, PNG or WebP holds an animation (the browser decodes its first frame only): GIF's
+ *  looping extension or a second frame's control block, APNG's acTL chunk, WebP's ANIM chunk. */
+export function isAnimated(kind, b) {
+  // windows-1252 keeps ASCII and 0xF9, all the markers need.
+  const all = new TextDecoder('windows-1252').decode(b);
+  const has = (marker) => all.includes(marker);
+  if (kind === 'GIF') return has('NETSCAPE2.0') || all.split('\x21\xf9\x04').length > 2;
+  if (kind === 'PNG') return has('acTL');
+  if (kind === 'WebP') return has('ANIM');
+  return false;
+}
+
 /** (width, height) with the longest side at most `maxSide`, aspect kept, each side at least 1. */
 export function fittedSize(width, height, maxSide) {
   const longest = Math.max(width, height);
@@ -52,7 +64,8 @@ export function fittedSize(width, height, maxSide) {
   return { width: scale(width), height: scale(height) };
 }
 
-/** Resolves to { rgba, width, height, originalWidth, originalHeight } no longer than `maxSide`, or rejects
+/** Resolves to { rgba, width, height, originalWidth, originalHeight, animated (the kind of an animated
+ *  file, whose first frame this is, else null) } no longer than `maxSide`, or rejects
  *  with an Error whose message names the file and says what to do; a file of more than `maxPixels`
  *  pixels is refused before it is decoded. A `mask` is decoded without colour conversion or smoothing,
  *  so its pixels keep their exact values (class indices, alpha). */
@@ -61,7 +74,8 @@ export async function decodeImageFile(file, { maxSide, maxPixels, mask = false }
     throw new Error(`${file.name}: ${why}`);
   };
   if (file.size === 0) refuse('the file is empty (0 bytes).');
-  const { kind, size } = sniff(new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()));
+  const head = new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer());
+  const { kind, size } = sniff(head);
   if (kind === 'SVG')
     refuse(`SVG drawings are not accepted (they are not pixels and may contain script); export it as PNG first.`);
   if (kind === 'PDF') refuse(`this is a PDF, not an image; use a ${READABLE} file.`);
@@ -90,6 +104,7 @@ export async function decodeImageFile(file, { maxSide, maxPixels, mask = false }
     height,
     originalWidth: bitmap.width,
     originalHeight: bitmap.height,
+    animated: isAnimated(kind, head) ? kind : null,
   };
   bitmap.close();
   return result;

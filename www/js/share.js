@@ -52,7 +52,9 @@ export class SharePanel {
     $('link-length').textContent = text;
     $('link-length').classList.toggle('error', tooLong);
     $('link-images').hidden = images === null;
-    $('link-side').value = String(images?.linkSide ?? this.state.linkSide ?? '');
+    // Without images the (hidden) field shows the schema's default, as every control does.
+    const side = images?.linkSide ?? this.state.linkSide ?? this.state.schema.entry('link_side').default;
+    $('link-side').value = String(side);
     this.reproduces(images);
     if (!images) return;
     if (images.problem) {

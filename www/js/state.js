@@ -4,6 +4,7 @@
 // read it and call its intentions; each change is announced once, as a 'change' event whose detail is
 // the set of what changed: 'settings', 'runs' (the runs' query), 'data' (the dataset), 'images' (the
 // user's images or their training size), 'view' (the image shown), 'threshold', 'link', 'notices'.
+import { fittedPatch } from './fitted-defaults.js';
 import { PRESETS } from './presets.js';
 
 // The page opens on the classic question rather than the engine's longer default list of losses.
@@ -18,6 +19,8 @@ export class PageState extends EventTarget {
     this.api = api;
     this.schema = schema;
     this.settings = {}; // every setting's link text as the engine normalised it (without the images)
+    this.explicit = new Set(); // the settings the user (or the opened link) chose
+    this.fitted = null; // the patch chosen for the user's images: { patch, shortest }, or null
     this.query = ''; // the runs' canonical query: settings and images, no view settings
     this.source = 'demo'; // or 'given': the user's images
     this.scene = DEFAULT_SCENE; // the last demo scene, to go back to when the user's images are removed
@@ -56,8 +59,9 @@ export class PageState extends EventTarget {
     return parts.join('&');
   }
 
-  /** Makes `changes` ({ settings (null deletes a key), source, images, trainSide, linkSide }) one step:
-   *  the engine validates the result. Returns { error } (nothing changed) or { notes }. */
+  /** Makes `changes` ({ settings (null deletes a key), source, images, trainSide, linkSide, explicit })
+   *  one step: the engine validates the result. The settings changed count as the user's choices,
+   *  unless `explicit` gives them. Returns { error } (nothing changed) or { notes }. */
   apply(changes) {
     const {
       source = this.source,
@@ -65,9 +69,13 @@ export class PageState extends EventTarget {
       trainSide = this.trainSide,
       linkSide = this.linkSide,
     } = changes;
+    const explicit = changes.explicit ?? new Set([...this.explicit, ...Object.keys(changes.settings ?? {})]);
     const settings = { ...this.settings, ...changes.settings };
     for (const [key, value] of Object.entries(changes.settings ?? {})) if (value === null) delete settings[key];
     if (source === 'demo' && !settings.demo) settings.demo = this.scene;
+    // The user's images train on crops that fit them, unless a patch size was chosen.
+    const fitted = source === 'given' && !explicit.has('patch') ? fittedPatch(this.api, images, trainSide) : null;
+    if (fitted) settings.patch = String(fitted.patch);
     let given = null;
     const same = images === this.images && trainSide === this.trainSide;
     if (source === 'given' && same && this.given) {
@@ -104,6 +112,7 @@ export class PageState extends EventTarget {
     if (images !== this.images || trainSide !== this.trainSide) changed.push('images');
     const { thr, ...kept } = normalized.settings;
     Object.assign(this, { settings: kept, query: normalized.query, source, images, given, trainSide, linkSide });
+    Object.assign(this, { explicit, fitted });
     if (kept.demo) this.scene = kept.demo;
     this.updateLink();
     this.emit(changed);
@@ -169,22 +178,25 @@ export class PageState extends EventTarget {
       normalized = this.api.normalizeExperiment(DEFAULT_QUERY, 'link');
     }
     for (const note of normalized.notes) notices.push({ text: `From the ${from}: ${note}.`, error: false });
-    const result = this.restore(normalized);
+    const result = this.restore(normalized, query || DEFAULT_QUERY, from);
     if (result.error) {
       refused(
         `This ${from} could not be used (${result.error}); ${this.query ? 'nothing was changed' : 'the default experiment is loaded instead'}.`,
       );
-      if (!this.query) this.restore(this.api.normalizeExperiment(DEFAULT_QUERY, 'link'));
+      if (!this.query) this.restore(this.api.normalizeExperiment(DEFAULT_QUERY, 'link'), DEFAULT_QUERY);
     }
     this.notify(notices);
   }
 
-  /** Puts a normalised experiment on the page: its settings, images and threshold. */
-  restore({ query, source, settings: { thr, ...settings } }) {
+  /** Puts a normalised experiment on the page: its settings, images and threshold. The settings
+   *  `opened` (the query as given) names count as chosen; with images, all do, so it reproduces. */
+  restore({ query, source, settings: { thr, ...settings } }, opened, from = 'link') {
     const threshold = this.threshold;
     this.threshold = Math.round(Number(thr) * 100) / 100;
-    const changes = { settings, source };
-    if (source === 'given') Object.assign(changes, this.linkImages(query));
+    const named = opened.split('&').map((pair) => pair.split('=')[0]);
+    const explicit = new Set(source === 'given' ? Object.keys(settings) : named);
+    const changes = { settings, source, explicit };
+    if (source === 'given') Object.assign(changes, this.linkImages(query, from));
     const result = this.apply(changes);
     if (result.error) this.threshold = threshold;
     else this.emit(['threshold']);
@@ -192,13 +204,15 @@ export class PageState extends EventTarget {
   }
 
   /** A link's images, and the size to train them at: the size they were shared at. */
-  linkImages(query) {
+  linkImages(query, from) {
     const images = this.api.givenImages(query).map((image, i) => ({
       ...image,
-      name: `image ${i + 1} of the link`,
+      // File names stay with the sharer: a link or experiment file carries pixels only.
+      name: `image ${i + 1} of the ${from}`,
+      openedFrom: from,
       originalWidth: image.width,
       originalHeight: image.height,
-      maskOrigin: 'from the link',
+      maskOrigin: `from the ${from}`,
     }));
     const longest = Math.max(...images.map((image) => Math.max(image.width, image.height)));
     const train = this.schema.entry('train_side');
@@ -241,7 +255,8 @@ export class PageState extends EventTarget {
     const before = { side: this.trainSide, patch: this.settings.patch };
     const result = this.apply({ trainSide: linkSide, settings: patch ? { patch: String(patch) } : {} });
     if (result.error) return result;
-    const crops = patch ? `, on ${patch}-pixel crops (was ${before.patch})` : '';
+    const now = this.settings.patch;
+    const crops = now === before.patch ? '' : `, on ${now}-pixel crops (was ${before.patch})`;
     return { changed: `Now training at ${linkSide} px (was ${before.side} px)${crops}; the runs start again.` };
   }
 
@@ -249,6 +264,15 @@ export class PageState extends EventTarget {
   item(split = this.view.split, index = this.view.index) {
     if (this.source !== 'given') return null;
     return this.images.filter((item) => item.heldout === (split === 'heldout'))[index] ?? null;
+  }
+
+  /** The object share of one of the user's images as it is trained (at the training size, where the
+   *  summary and captions count it), or null while the runs do not train on it. */
+  trainedFraction(item) {
+    if (this.source !== 'given' || !this.images.includes(item)) return null;
+    const split = item.heldout ? 'heldout' : 'train';
+    const index = this.images.filter((i) => i.heldout === item.heldout).indexOf(item);
+    return this.dataset.foregroundFraction(split, index);
   }
 
   /** The name of image `index` of `split`: a given image's file name, or its place in the scene. */

@@ -22,6 +22,16 @@ export function coverageWarning(coverage) {
   return null;
 }
 
+/** Above this share of grey pixels a mask file is more than soft edges: the page warns. */
+const GREY_WARNING = 0.01;
+
+function warningLine(className, text) {
+  const p = document.createElement('p');
+  p.className = `hint error ${className}`;
+  p.textContent = text;
+  return p;
+}
+
 function button(text, label, onClick) {
   const b = document.createElement('button');
   b.type = 'button';
@@ -43,7 +53,10 @@ export function uploadItem(panel, item) {
   const name = document.createElement('strong');
   name.textContent = item.name;
   const facts = document.createElement('span');
-  const fraction = item.mask.reduce((sum, v) => sum + (v > 0 ? 1 : 0), 0) / item.mask.length;
+  // As trained, the same number the image's caption and the status give; the uploaded mask's own
+  // share only while the page does not train on it (a refused change).
+  const fraction =
+    panel.state.trainedFraction(item) ?? item.mask.reduce((sum, v) => sum + (v > 0 ? 1 : 0), 0) / item.mask.length;
   const original = `${item.originalWidth}×${item.originalHeight}`;
   const trained = fittedSize(panel.api, item.width, item.height, panel.trainSide());
   const same = trained.width === item.originalWidth && trained.height === item.originalHeight;
@@ -52,11 +65,16 @@ export function uploadItem(panel, item) {
   facts.className = 'hint object-fraction';
   about.append(name, facts);
   const warning = coverageWarning(panel.api.maskCoverage(item.mask));
-  if (warning) {
-    const p = document.createElement('p');
-    p.className = 'hint error coverage-warning';
-    p.textContent = warning;
-    about.append(p);
+  if (warning) about.append(warningLine('coverage-warning', warning));
+  if (item.maskGrey > GREY_WARNING) {
+    const grey = percent(item.maskGrey);
+    about.append(
+      warningLine(
+        'grey-warning',
+        `${grey} of this mask's pixels are grey, neither black nor white (JPEG compression or soft edges): ` +
+          'each counts as object when brighter than half its white. Save masks as PNG to keep them exact.',
+      ),
+    );
   }
   const heldoutLabel = document.createElement('label');
   const heldout = document.createElement('input');
@@ -77,6 +95,7 @@ export function uploadItem(panel, item) {
     const mask = await panel.paint(item);
     if (!mask) return;
     item.mask = mask;
+    item.maskGrey = 0;
     item.maskOrigin = 'painted';
     panel.changed(true);
   });

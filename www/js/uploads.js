@@ -4,7 +4,7 @@
 // side the user sets here. The list's entries are upload-item.js.
 import { datasetEntries, droppedFiles, pickedFiles } from './dataset-files.js';
 import { Cancelled, DecodePool } from './decode-pool.js';
-import { applyRange, checkInt } from './schema.js';
+import { applyRange, checkInt, fittedSize } from './schema.js';
 import { SplitControls } from './split.js';
 import { uploadItem } from './upload-item.js';
 
@@ -105,8 +105,10 @@ export class UploadPanel {
 
   /** The images, a mask or a split changed: the page trains on them (`redraw`: the list looks different). */
   changed(redraw) {
+    const result = this.state.setImages(this.items);
+    // Drawn after the page took the images, so each entry states what the runs train on.
     if (redraw) this.render();
-    this.report(this.state.setImages(this.items));
+    this.report(result);
   }
 
   message(text, isError = false) {
@@ -174,9 +176,13 @@ export class UploadPanel {
     const total = paired.length + paired.filter((p) => p.mask).length + masks.size;
     let done = 0;
     const step = (name) => this.progress(++done, total, `Reading ${done} of ${total}: ${name}…`);
+    const animated = [];
     const read = async ({ entry, mask }) => {
       const picture = await this.decoder.decode(entry.file, 'image', null, side);
       step(entry.path);
+      const thin = this.tooThin(entry.path, picture);
+      if (thin) throw new Error(thin);
+      if (picture.animated) animated.push(`${entry.path}: an animated ${picture.animated}; its first frame is used.`);
       const item = {
         name: entry.path,
         ...picture,
@@ -217,8 +223,10 @@ export class UploadPanel {
         problems.push(error.message);
       }
     }
-    const notes =
-      skipped > 0 ? [`Skipped ${plural(skipped, 'file')} that ${skipped === 1 ? 'is' : 'are'} not an image.`] : [];
+    const notes = [
+      ...animated,
+      ...(skipped > 0 ? [`Skipped ${plural(skipped, 'file')} that ${skipped === 1 ? 'is' : 'are'} not an image.`] : []),
+    ];
     if (added.length > 0 && !this.items.some((i) => i.heldout)) this.split.draw(this.items);
     const summary = `Added ${plural(added.length, 'image')} and ${plural(maskCount, 'mask')}.`;
     this.message([summary, ...problems, ...notes].join(' '), problems.length > 0);
@@ -246,17 +254,18 @@ export class UploadPanel {
 
   /** The images changed: train on them, at a smaller side when they do not fit the engine's budget. */
   fitAndChange() {
-    this.render();
     const fits = this.api.fittingSide(
       Uint32Array.from(this.items, (i) => i.width),
       Uint32Array.from(this.items, (i) => i.height),
       this.state.trainSide,
     );
     if (fits === undefined || fits >= this.state.trainSide) {
-      this.report(this.state.setImages(this.items));
+      this.changed(true);
       return;
     }
     const result = this.state.apply({ images: [...this.items], source: 'given', trainSide: fits });
+    // Drawn after the page took the images, so each entry states what the runs train on.
+    this.render();
     this.report(result);
     if (!result.error) {
       this.message(
@@ -285,7 +294,20 @@ export class UploadPanel {
       );
     }
     item.mask = mask.mask;
-    item.maskOrigin = colour ? `from ${file.name} (colour ${colour})` : `from ${file.name}`;
+    item.maskGrey = mask.intermediate ?? 0;
+    const rule = colour ? ` (colour ${colour})` : mask.thresholded ? ' (object: brighter than half its white)' : '';
+    item.maskOrigin = `from ${file.name}${rule}`;
+  }
+
+  /** Why an image cannot train (a side under the smallest patch at the training size), or null. */
+  tooThin(name, { originalWidth, originalHeight }) {
+    const { width, height } = fittedSize(this.api, originalWidth, originalHeight, this.state.trainSide);
+    const least = this.state.schema.entry('patch').min;
+    if (Math.min(width, height) >= least) return null;
+    return (
+      `${name}: ${originalWidth}×${originalHeight} pixels would train at ${width}×${height}, too thin to learn ` +
+      `from (each side needs at least ${least} pixels at the training size); crop it, and add it again.`
+    );
   }
 
   /** Shows the page's images (those of a link or file, or these after the page took them), unless the
