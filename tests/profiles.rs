@@ -7,8 +7,10 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
-const ARGS: [&str; 8] = [
+const ARGS: [&str; 10] = [
     "run",
+    "--seeds",
+    "1",
     "--demo",
     "blobs",
     "--losses",
