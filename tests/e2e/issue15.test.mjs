@@ -322,7 +322,7 @@ test('issue 15 item 10: an animated GIF and a 3×10000 strip are not taken silen
     return [...new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer())];
   });
   const message = await upload(page, [{ name: 'strip.png', mimeType: 'image/png', buffer: Buffer.from(strip) }]);
-  assert.match(message, /^strip\.png: 3×10000 pixels would train at 1×256, too thin to learn from/);
+  assert.match(message, /strip\.png: 3×10000 pixels would train at 1×256, too thin to learn from/);
   assert.deepEqual(
     await page.$$eval('#upload-list li', (items) => items.map((li) => li.dataset.name)),
     ['blink.gif'],

@@ -85,7 +85,7 @@ async function start() {
     evidenceCharts: new EvidenceCharts(),
   };
   views.evidence = new EvidencePanel(views.study);
-  const loop = new RedrawLoop(pool, views);
+  const loop = new RedrawLoop(pool, views, () => state.dataset);
   const fullView = new FullView(state, pool);
   const notices = new Notices(() => state.notify([]));
   const data = new DataPanel(state);

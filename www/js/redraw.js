@@ -5,16 +5,20 @@
 // summary when a run was evaluated, the study and the evidence panel when a run started or ended, and
 // the toolbar and Keras downloads.
 
+import { scoredOn } from './scored.js';
+
 const REDRAW_MS = 100;
 // While training, one chart per CHART_MS, alternating: redrawing a chart is the costliest thing the
 // page does, and the workers leave the main thread little CPU on a small machine.
 const CHART_MS = 500;
 
 export class RedrawLoop {
-  /** `pool`: the run pool; `views`: { grid, charts, summary, controls, keras, study, evidence, evidenceCharts }. */
-  constructor(pool, views) {
+  /** `pool`: the run pool; `views`: { grid, charts, summary, controls, keras, study, evidence, evidenceCharts };
+   *  `dataset`: the page's dataset now (which images the curves score). */
+  constructor(pool, views, dataset) {
     this.pool = pool;
     this.views = views;
+    this.dataset = dataset;
     this.dirty = new Set();
     this.summaryDirty = false;
     this.evidenceDirty = false;
@@ -59,7 +63,11 @@ export class RedrawLoop {
   bandsFor(shown) {
     const { result } = this.views.study;
     const seed = this.pool.plan?.seeds[this.pool.shownSeed];
-    const lines = `Held-out Dice at threshold 0.5 (pooled over the held-out images): lines, seed ${seed ?? '—'}`;
+    const scoresHeldout = scoredOn(this.dataset()) === 'held-out images';
+    const on = scoresHeldout
+      ? 'Held-out Dice at threshold 0.5 (pooled over the held-out images)'
+      : 'Dice on the training images, none is held out, threshold 0.5';
+    const lines = `${on}: lines, seed ${seed ?? '—'}`;
     const caption =
       result?.seeds.length > 1 ? `${lines}; bands, the ${result.method} (seeds ${result.seeds.join(', ')})` : lines;
     const bands = result?.bands ?? [];
