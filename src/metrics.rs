@@ -145,9 +145,18 @@ pub struct ObjectCounts {
     pub matched: u64,
 }
 
-impl ObjectCounts {
-    /// Counts objects of (H, W) `prediction` and `mask`, both object where > 0.5.
-    pub fn from_masks(prediction: ArrayView2<f32>, mask: ArrayView2<f32>) -> Result<ObjectCounts> {
+/// The objects of one image: each true object's area and whether a predicted object matches it (the
+/// rule of `ObjectCounts`), and how many objects were predicted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectMatches {
+    pub predicted: usize,
+    /// Per true object, in row-major order of its first pixel: (area in pixels, matched).
+    pub truth: Vec<(u64, bool)>,
+}
+
+impl ObjectMatches {
+    /// Objects of (H, W) `prediction` and `mask`, both object where > 0.5.
+    pub fn of(prediction: ArrayView2<f32>, mask: ArrayView2<f32>) -> Result<ObjectMatches> {
         if prediction.dim() != mask.dim() {
             let ((ph, pw), (mh, mw)) = (prediction.dim(), mask.dim());
             bail!("the prediction is {ph}×{pw} pixels but the mask is {mh}×{mw}");
@@ -158,17 +167,30 @@ impl ObjectCounts {
         let mut overlaps = std::collections::BTreeMap::<(usize, usize), u64>::new();
         for (&p, &t) in predicted.labels.iter().zip(&truth.labels) {
             if p > 0 && t > 0 {
-                *overlaps.entry((p, t)).or_default() += 1;
+                *overlaps.entry((t, p)).or_default() += 1;
             }
         }
-        let matched = overlaps
-            .iter()
-            .filter(|&(&(p, t), &both)| 2 * both > predicted_area[p] + truth_area[t] - both)
-            .count();
+        let mut matched = vec![false; truth.count + 1];
+        for (&(t, p), &both) in &overlaps {
+            matched[t] |= 2 * both > predicted_area[p] + truth_area[t] - both;
+        }
+        Ok(ObjectMatches {
+            predicted: predicted.count,
+            truth: (1..=truth.count)
+                .map(|t| (truth_area[t], matched[t]))
+                .collect(),
+        })
+    }
+}
+
+impl ObjectCounts {
+    /// Counts objects of (H, W) `prediction` and `mask`, both object where > 0.5.
+    pub fn from_masks(prediction: ArrayView2<f32>, mask: ArrayView2<f32>) -> Result<ObjectCounts> {
+        let objects = ObjectMatches::of(prediction, mask)?;
         Ok(ObjectCounts {
-            truth: truth.count as u64,
-            predicted: predicted.count as u64,
-            matched: matched as u64,
+            truth: objects.truth.len() as u64,
+            predicted: objects.predicted as u64,
+            matched: objects.truth.iter().filter(|&&(_, hit)| hit).count() as u64,
         })
     }
 

@@ -5,10 +5,8 @@
 //! f1 = 2TP/(2TP + FP + FN) with TP the matched pairs), with `metrics`' rule for empty cases: a
 //! ratio over nothing is 1 when there was nothing to find and nothing was predicted, else 0.
 
-use crate::bail;
-use crate::components::{Connectivity, label_mask};
 use crate::error::Result;
-use crate::metrics::ObjectCounts;
+use crate::metrics::{ObjectCounts, ObjectMatches};
 use ndarray::ArrayView2;
 
 /// Object precision, recall and F1.
@@ -48,28 +46,11 @@ pub struct TrueObject {
 /// # Shapes
 /// `prediction`, `mask`: (H, W), object where > 0.5.
 pub fn true_objects(prediction: ArrayView2<f32>, mask: ArrayView2<f32>) -> Result<Vec<TrueObject>> {
-    if prediction.dim() != mask.dim() {
-        let ((ph, pw), (mh, mw)) = (prediction.dim(), mask.dim());
-        bail!("the prediction is {ph}×{pw} pixels but the mask is {mh}×{mw}");
-    }
-    let predicted = label_mask(prediction, Connectivity::Eight);
-    let truth = label_mask(mask, Connectivity::Eight);
-    let (predicted_area, truth_area) = (predicted.areas(), truth.areas());
-    let mut overlaps = std::collections::BTreeMap::<(usize, usize), u64>::new();
-    for (&p, &t) in predicted.labels.iter().zip(&truth.labels) {
-        if p > 0 && t > 0 {
-            *overlaps.entry((t, p)).or_default() += 1;
-        }
-    }
-    let mut matched = vec![false; truth.count + 1];
-    for (&(t, p), &both) in &overlaps {
-        matched[t] |= 2 * both > predicted_area[p] + truth_area[t] - both;
-    }
-    Ok((1..=truth.count)
-        .map(|t| TrueObject {
-            area: truth_area[t],
-            matched: matched[t],
-        })
+    let objects = ObjectMatches::of(prediction, mask)?;
+    Ok(objects
+        .truth
+        .into_iter()
+        .map(|(area, matched)| TrueObject { area, matched })
         .collect())
 }
 
