@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { canvasStats, nextFrames, openBrowser, openPage, setSeeds, trainToEnd } from './browser.mjs';
+import { upload } from './user-files.mjs';
 
 const CLI = new URL('../../target/e2e/segloss', import.meta.url).pathname;
 
@@ -78,20 +79,6 @@ async function makeFiles(page, specs) {
 }
 
 const uploadNames = (page) => page.$$eval('#upload-list li', (items) => items.map((li) => li.dataset.name));
-
-async function upload(page, files) {
-  const before = await page.textContent('#upload-message');
-  await page.setInputFiles('#upload-input', files);
-  await page.waitForFunction(
-    (before) => {
-      const text = document.getElementById('upload-message').textContent;
-      return text !== before && !text.startsWith('Reading');
-    },
-    before,
-    { timeout: 60_000 },
-  );
-  return page.textContent('#upload-message');
-}
 
 async function setNumber(page, selector, value) {
   await page.fill(selector, String(value));
