@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { openBrowser, openPage, trainToEnd } from './browser.mjs';
 import { describe, recordResponsiveness, startRecording, stopRecording } from './responsiveness.mjs';
 
-const CLI = new URL('../../target/release/segloss', import.meta.url).pathname;
+const CLI = new URL('../../target/e2e/segloss', import.meta.url).pathname;
 
 let browser;
 before(async () => {
