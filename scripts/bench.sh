@@ -8,7 +8,10 @@
 # leaves out TF.js and jax-js (half an hour on this machine), `--no-native` the criterion benches.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+# The same installs as the test command: the peers and the browser driver are test packages.
+npm_packages=all setup_for=scripts/bench.sh
+source scripts/setup.sh
+source scripts/setup-test.sh
 quick=""; peers=""; native=1; build=1
 for arg in "$@"; do
   case $arg in
@@ -16,7 +19,6 @@ for arg in "$@"; do
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
-[ -d node_modules/@tensorflow/tfjs ] || npm ci --silent
 [ $build = 1 ] && scripts/build.sh >&2
 mkdir -p dist/vendor/jax
 cp node_modules/@tensorflow/tfjs/dist/tf.min.js dist/vendor/
