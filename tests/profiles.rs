@@ -1,5 +1,5 @@
-//! The optimisation level never changes a number: the CLI built by this test run (dev profile, debug
-//! assertions on) and a release-optimised CLI train the same small experiment to the same weight
+//! The optimisation level never changes a number: the CLI built by this test run (dev profile: no LTO,
+//! overflow checks on) and a release-optimised CLI train the same small experiment to the same weight
 //! checksums and metrics. The test command builds the release one (profile e2e) and names it in
 //! SEGLOSS_RELEASE_CLI, so there it must exist; elsewhere a missing one skips the comparison.
 
