@@ -11,12 +11,12 @@ say() { printf '\033[1m[build]\033[0m %s\n' "$*"; }
 build_wasm() { # $1 = flavour, $2 = rustflags, $3 = target dir
   say "wasm ($1)"
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$2" \
-    cargo build --quiet --release --lib --target wasm32-unknown-unknown --target-dir "$3"
+    cargo build --quiet --profile web --lib --target wasm32-unknown-unknown --target-dir "$3"
   # The `name` section (function names, for stack traces) is a twelfth of the gzipped module and the
   # producers section is telemetry: neither changes what the module computes, so the page ships without them.
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
     --out-name segloss --out-dir "dist/pkg/$1" \
-    "$3/wasm32-unknown-unknown/release/segloss.wasm"
+    "$3/wasm32-unknown-unknown/web/segloss.wasm"
 }
 
 rm -rf dist

@@ -8,7 +8,11 @@ pub mod evidence;
 pub mod experiment;
 pub mod export;
 pub mod keras;
-pub mod kernels;
+/// The convolution microkernels: a crate of their own so the release build can optimise them for
+/// speed and the rest of the module for size (Cargo.toml, `[profile.release.package.segloss-kernels]`).
+pub use segloss_kernels as kernels;
+#[cfg(test)]
+mod kernel_oracle;
 pub mod link;
 pub mod loss;
 pub mod metrics;

@@ -88,8 +88,11 @@ impl Batches {
             p => (p, p),
         };
         let n = self.plan.batch_size;
-        let mut input = Tensor::zeros((n, height, width, 3));
-        let mut target = Tensor::zeros((n, height, width, 1));
+        // Flat buffers and plain slice indexing: the web build optimises this crate for size,
+        // where ndarray's per-element indexing is a function call per pixel.
+        let mut input = vec![0.0; n * height * width * 3];
+        let mut target = vec![0.0; n * height * width];
+        let (input_pixels, target_pixels) = (&mut input[..], &mut target[..]);
         for item in 0..n {
             let sample = &samples[self.rng.below(samples.len())];
             let top = self.rng.below(sample.height() - height + 1);
@@ -105,18 +108,26 @@ impl Batches {
             } else {
                 symmetry.without_transpose()
             };
+            let image = sample.image.as_standard_layout();
+            let image = image.as_slice().expect("standard layout");
+            let mask = sample.mask.as_standard_layout();
+            let mask = mask.as_slice().expect("standard layout");
+            let sample_width = sample.width();
             for y in 0..height {
                 for x in 0..width {
                     let (sy, sx) = symmetry.source(y, x, height, width);
-                    let (sy, sx) = (top + sy, left + sx);
+                    let from = (top + sy) * sample_width + left + sx;
+                    let to = (item * height + y) * width + x;
                     for c in 0..3 {
-                        input[(item, y, x, c)] =
-                            (sample.image[(sy, sx, c)] - INPUT_MEAN) / INPUT_SPREAD;
+                        input_pixels[to * 3 + c] =
+                            (image[from * 3 + c] - INPUT_MEAN) / INPUT_SPREAD;
                     }
-                    target[(item, y, x, 0)] = sample.mask[(sy, sx)];
+                    target_pixels[to] = mask[from];
                 }
             }
         }
+        let input = Tensor::from_shape_vec((n, height, width, 3), input).expect("batch shape");
+        let target = Tensor::from_shape_vec((n, height, width, 1), target).expect("batch shape");
         Ok(Batch { input, target })
     }
 }

@@ -61,30 +61,35 @@ impl BinaryView {
         if n * h * w == 0 {
             crate::bail!("logits has shape {}: no pixels", format_shape(shape));
         }
-        if let Some((index, v)) = logits.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        // Plain slices: the web build optimises this crate for size, where ndarray's iterators
+        // cost a function call per pixel.
+        let logits = logits.as_standard_layout();
+        let logits = logits.as_slice().expect("standard layout");
+        let target = target.as_standard_layout();
+        let target = target.as_slice().expect("standard layout");
+        let at = |i: usize, c: usize| (i / (h * w * c), i / (w * c) % h, i / c % w, i % c);
+        if let Some(i) = logits.iter().position(|v| !v.is_finite()) {
+            let (v, index) = (logits[i], at(i, channels));
             crate::bail!("logits has a non-finite value {v} at {index:?}");
         }
-        if let Some((index, v)) = target
-            .indexed_iter()
-            .find(|(_, v)| !(0.0..=1.0).contains(*v))
-        {
+        if let Some(i) = target.iter().position(|v| !(0.0..=1.0).contains(v)) {
+            let (v, index) = (target[i], at(i, 1));
             crate::bail!("target has value {v} at {index:?}, expected values in [0, 1]");
         }
-
-        let x: Vec<f64> = logits
-            .outer_iter()
-            .flat_map(|image| {
-                image
-                    .rows()
-                    .into_iter()
-                    .map(|l| match channels {
-                        1 => l[0] as f64,
-                        _ => l[1] as f64 - l[0] as f64,
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let y: Vec<f64> = target.iter().map(|&v| v as f64).collect();
+        let pixels = n * h * w;
+        let mut x = vec![0.0; pixels];
+        let xs = &mut x[..];
+        for p in 0..pixels {
+            xs[p] = match channels {
+                1 => logits[p] as f64,
+                _ => logits[2 * p + 1] as f64 - logits[2 * p] as f64,
+            };
+        }
+        let mut y = vec![0.0; pixels];
+        let ys = &mut y[..];
+        for p in 0..pixels {
+            ys[p] = target[p] as f64;
+        }
         Ok(BinaryView {
             x,
             y,
@@ -105,17 +110,18 @@ impl BinaryView {
 
     /// d/dlogits (N, H, W, channels) from dx: dl = dx on a sigmoid head, [−dx, dx] on a softmax head.
     pub fn dlogits(&self, dx: &[f64]) -> Tensor {
-        let mut dlogits = Tensor::zeros(self.shape);
-        for (pixel, &dx) in dlogits.rows_mut().into_iter().zip(dx) {
-            let mut pixel = pixel;
-            match self.shape.3 {
-                1 => pixel[0] = dx as f32,
+        let channels = self.shape.3;
+        let mut dlogits = vec![0.0; dx.len() * channels];
+        let out = &mut dlogits[..];
+        for p in 0..dx.len() {
+            match channels {
+                1 => out[p] = dx[p] as f32,
                 _ => {
-                    pixel[0] = -dx as f32;
-                    pixel[1] = dx as f32;
+                    out[2 * p] = -dx[p] as f32;
+                    out[2 * p + 1] = dx[p] as f32;
                 }
             }
         }
-        dlogits
+        Tensor::from_shape_vec(self.shape, dlogits).expect("dlogits shape")
     }
 }

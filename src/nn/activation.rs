@@ -1,16 +1,8 @@
 //! ReLU. Its forward is fused into the convolution's store (kernels::conv_forward with
-//! `relu = true`); its backward lives here: the gradient passes where the activation is positive.
+//! `relu = true`); its backward, where the gradient passes only where the activation is positive,
+//! is a kernel too: a hot loop, built for speed with them (the kernels crate's docs).
 
-/// `dactivation[i] = 0` wherever `activation[i] <= 0` (or NaN), in place.
-/// `activation` is the ReLU output, so the pre-activation was positive exactly where it is positive;
-/// at zero the gradient is 0, as in PyTorch.
-/// Shapes: activation and dactivation (N, H, W, C), flattened alike.
-pub fn relu_backward(activation: &[f32], dactivation: &mut [f32]) {
-    assert_eq!(activation.len(), dactivation.len(), "relu_backward lengths");
-    for (d, &a) in dactivation.iter_mut().zip(activation) {
-        *d = if a > 0.0 { *d } else { 0.0 };
-    }
-}
+pub use crate::kernels::relu_backward;
 
 #[cfg(test)]
 mod tests {

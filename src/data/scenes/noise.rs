@@ -21,19 +21,30 @@ pub fn value_noise(
         .collect();
     // A random phase keeps successive octaves from sharing knot positions (visible grid artefacts).
     let (phase_y, phase_x) = (rng.uniform(), rng.uniform());
-    Array2::from_shape_fn((h, w), |(y, x)| {
+    // Explicit loops over slices, the row's terms computed once: the web build optimises this crate
+    // for size, where a `Vec` index, a closure or a small function is a call per pixel.
+    let mut noise = vec![0.0f32; h * w];
+    let pixels = &mut noise[..];
+    for y in 0..h {
         let fy = y as f64 / period_y + phase_y;
-        let fx = x as f64 / period_x + phase_x;
-        let (iy, ix) = (fy as usize, fx as usize);
-        let (ty, tx) = (fade(fy - iy as f64), fade(fx - ix as f64));
-        let knot = |dy: usize, dx: usize| knots[(iy + dy) * knots_x + ix + dx];
-        let top = knot(0, 0) + (knot(0, 1) - knot(0, 0)) * tx;
-        let bottom = knot(1, 0) + (knot(1, 1) - knot(1, 0)) * tx;
-        (top + (bottom - top) * ty) as f32
-    })
+        let iy = fy as usize;
+        let ty = fade(fy - iy as f64);
+        let upper = &knots[iy * knots_x..(iy + 1) * knots_x];
+        let lower = &knots[(iy + 1) * knots_x..(iy + 2) * knots_x];
+        for x in 0..w {
+            let fx = x as f64 / period_x + phase_x;
+            let ix = fx as usize;
+            let tx = fade(fx - ix as f64);
+            let top = upper[ix] + (upper[ix + 1] - upper[ix]) * tx;
+            let bottom = lower[ix] + (lower[ix + 1] - lower[ix]) * tx;
+            pixels[y * w + x] = (top + (bottom - top) * ty) as f32;
+        }
+    }
+    Array2::from_shape_vec((h, w), noise).expect("noise shape")
 }
 
 /// Perlin's quintic 6t⁵ − 15t⁴ + 10t³: zero first and second derivative at the knots.
+#[inline(always)]
 fn fade(t: f64) -> f64 {
     t * t * t * (t * (t * 6.0 - 15.0) + 10.0)
 }
@@ -102,7 +113,12 @@ pub fn blur(image: &Array3<f32>, sigma: f64) -> Array3<f32> {
         .collect();
     let norm: f64 = weights.iter().sum();
     let (h, w, c) = image.dim();
+    // Plain slices: the web build optimises this crate for size, where ndarray's indexing is a
+    // function call per tap.
+    let weights = &weights[..];
     let pass = |source: &Array3<f32>, vertical: bool| {
+        let source = source.as_standard_layout();
+        let source = source.as_slice().expect("standard layout");
         Array3::from_shape_fn((h, w, c), |(y, x, ch)| {
             let mut sum = 0.0f64;
             for (k, weight) in weights.iter().enumerate() {
@@ -112,7 +128,7 @@ pub fn blur(image: &Array3<f32>, sigma: f64) -> Array3<f32> {
                 } else {
                     (y, (x as isize + offset).clamp(0, w as isize - 1) as usize)
                 };
-                sum += weight * source[(sy, sx, ch)] as f64;
+                sum += weight * source[(sy * w + sx) * c + ch] as f64;
             }
             (sum / norm) as f32
         })

@@ -52,7 +52,7 @@ impl ConvGeometry {
     }
 
     /// Offset of tap `k` from the centre along one axis, in pixels.
-    pub(super) fn tap_offset(&self, k: usize) -> isize {
+    pub fn tap_offset(&self, k: usize) -> isize {
         (k as isize - (self.kernel / 2) as isize) * self.dilation as isize
     }
 

@@ -1,7 +1,7 @@
 //! Portable tiles: the reference, bit-identical to simd128.rs. Register tiles are plain arrays
 //! (`[[f32; LANES]; PIXELS]`) that mirror the simd128 tiles lane for lane; compilers vectorize
 //! them natively without changing any result, since each lane is an independent sum.
-//! The summation order is documented in `kernels/mod.rs`.
+//! The summation order is documented in the crate docs (`lib.rs`).
 
 use super::{ChannelBlock, ForwardOp, Isa, PixelTile, TapRow, WeightOp};
 

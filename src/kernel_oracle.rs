@@ -2,7 +2,7 @@
 //! portable kernels to it on awkward sizes. The simd128 kernels are held to the portable ones
 //! bit for bit by tests/wasm/kernels.rs.
 
-use super::{ConvGeometry, Isa, Portable};
+use crate::kernels::{ConvGeometry, Isa, Portable};
 use crate::rng::Rng;
 
 /// (value, Σ|term|) per entry: the exact sum, and the magnitude that bounds f32 rounding.

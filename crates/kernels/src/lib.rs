@@ -15,10 +15,13 @@
 //!   from zero instead of the bias.
 //! - d-weight: `dweight[ky, kx, ci, co] = 0`, then for output pixels `(n, y, x)` ascending (those
 //!   whose tap is valid): `+= in[p + tap, ci] * doutput[p, co]`; `dbias[co]` likewise sums `doutput`.
+//!
+//! # A crate of its own
+//! So that the web build can optimise this crate for speed (opt-level 3: inlined, vectorised) and
+//! the rest of the module for size (Cargo.toml's `web` profile). Hot elementwise loops of the
+//! training step that must vectorise belong here too (ReLU's backward).
 
 mod layout;
-#[cfg(test)]
-mod naive;
 mod portable;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128;
@@ -73,6 +76,17 @@ pub fn conv_backward_weight(
     dbias: &mut [f32],
 ) {
     Active::conv_backward_weight(geometry, input, doutput, dweight, dbias)
+}
+
+/// `dactivation[i] = 0` wherever `activation[i] <= 0` (or NaN), in place.
+/// `activation` is the ReLU output, so the pre-activation was positive exactly where it is positive;
+/// at zero the gradient is 0, as in PyTorch.
+/// Shapes: activation and dactivation (N, H, W, C), flattened alike.
+pub fn relu_backward(activation: &[f32], dactivation: &mut [f32]) {
+    assert_eq!(activation.len(), dactivation.len(), "relu_backward lengths");
+    for (d, &a) in dactivation.iter_mut().zip(activation) {
+        *d = if a > 0.0 { *d } else { 0.0 };
+    }
 }
 
 /// One instruction set's kernels. An implementation provides the two tile loops; the three ops
