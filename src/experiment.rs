@@ -12,6 +12,8 @@ use crate::loss::LossSpec;
 use crate::nn::{Head, ModelConfig};
 use crate::optim::OptimizerConfig;
 use crate::settings::{self, Access};
+use std::cell::RefCell;
+use std::sync::{Arc, Weak};
 
 /// Where the images come from.
 #[derive(Clone, Debug, PartialEq)]
@@ -117,7 +119,7 @@ impl Experiment {
         self.optimizer.validate()?;
         match &self.data {
             DataSource::Given(images) => {
-                Batches::check(self.batch_plan(), &images.to_dataset()?.train)
+                Batches::check_sizes(self.batch_plan(), &images.training_sizes())
             }
             // Demo images are all 96 × 96: check without drawing them.
             DataSource::Demo { .. } => {
@@ -161,6 +163,25 @@ impl Experiment {
             DataSource::Demo { scene, seed } => data::generate(scene, seed.unwrap_or(self.seed)),
             DataSource::Given(images) => images.to_dataset(),
         }
+    }
+
+    /// `dataset()`, shared with every other holder on this thread of the same images' dataset: a
+    /// page worker hosting several runs of 256 images keeps one copy of their tensors, not one
+    /// per run.
+    pub fn shared_dataset(&self) -> Result<Arc<Dataset>> {
+        thread_local! {
+            static LAST: RefCell<Option<(DataSource, Weak<Dataset>)>> = const { RefCell::new(None) };
+        }
+        let held = LAST.with_borrow(|last| {
+            let (data, dataset) = last.as_ref()?;
+            (*data == self.data).then(|| dataset.upgrade())?
+        });
+        if let Some(dataset) = held {
+            return Ok(dataset);
+        }
+        let dataset = Arc::new(self.dataset()?);
+        LAST.set(Some((self.data.clone(), Arc::downgrade(&dataset))));
+        Ok(dataset)
     }
 }
 

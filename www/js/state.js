@@ -12,6 +12,10 @@ const DEFAULT_SCENE = 'cells';
 const DEFAULT_QUERY = `v=1&demo=${DEFAULT_SCENE}&losses=${encodeURIComponent(PRESETS[0].losses.join(';'))}`;
 
 const fragment = () => location.hash.slice(1);
+/** `encodeInSlices` yields to the page after this much work (ms), and deflates this many bytes a
+ *  step (about 5 ms at deflate's fast level). */
+const SLICE_MS = 12;
+const DEFLATE_SLICE_BYTES = 512 * 1024;
 
 export class PageState extends EventTarget {
   constructor(api, schema) {
@@ -59,9 +63,10 @@ export class PageState extends EventTarget {
     return parts.join('&');
   }
 
-  /** Makes `changes` ({ settings (null deletes a key), source, images, trainSide, linkSide, explicit })
-   *  one step: the engine validates the result. The settings changed count as the user's choices,
-   *  unless `explicit` gives them. Returns { error } (nothing changed) or { notes }. */
+  /** Makes `changes` ({ settings (null deletes a key), source, images, trainSide, linkSide, explicit,
+   *  given: their `data=` value from `encodeInSlices`, if made ahead }) one step: the engine
+   *  validates the result. The settings changed count as the user's choices, unless `explicit` gives
+   *  them. Returns { error } (nothing changed) or { notes }. */
   apply(changes) {
     const {
       source = this.source,
@@ -80,6 +85,8 @@ export class PageState extends EventTarget {
     const same = images === this.images && trainSide === this.trainSide;
     if (source === 'given' && same && this.given) {
       given = this.given;
+    } else if (source === 'given' && changes.given) {
+      given = changes.given;
     } else if (source === 'given') {
       try {
         given = this.encode(images, trainSide);
@@ -126,6 +133,35 @@ export class PageState extends EventTarget {
       for (const item of images) builder.add(item.rgba, item.width, item.height, item.mask, trainSide, item.heldout);
       return { train: builder.data(trainSide) };
     } finally {
+      builder.free();
+    }
+  }
+
+  /** `encode(images, trainSide)` a slice at a time, yielding to the page between slices (a dataset
+   *  of 256 images takes seconds to encode); resolves to { given } for `apply`, or { error }.
+   *  `progress(done, total)` counts the images encoded. */
+  async encodeInSlices(images, trainSide, progress = () => {}) {
+    const builder = new this.api.GivenBuilder();
+    let encoding = null;
+    try {
+      let sliceStart = performance.now();
+      const yieldIfLong = async () => {
+        if (performance.now() - sliceStart < SLICE_MS) return;
+        await new Promise((resolve) => setTimeout(resolve));
+        sliceStart = performance.now();
+      };
+      for (const [i, item] of images.entries()) {
+        builder.add(item.rgba, item.width, item.height, item.mask, trainSide, item.heldout);
+        progress(i + 1, images.length);
+        await yieldIfLong();
+      }
+      encoding = builder.encoding(trainSide);
+      while (!encoding.step(DEFLATE_SLICE_BYTES)) await yieldIfLong();
+      return { given: { train: encoding.text() } };
+    } catch (error) {
+      return { error: `Your images could not be used: ${error.message}` };
+    } finally {
+      encoding?.free();
       builder.free();
     }
   }
@@ -226,8 +262,8 @@ export class PageState extends EventTarget {
 
   /** The user's images changed (added, removed, a mask or a split): train on them, or on the demo scene
    *  when none are left. */
-  setImages(images) {
-    return this.apply({ images: [...images], source: images.length > 0 ? 'given' : 'demo' });
+  setImages(images, given = undefined) {
+    return this.apply({ images: [...images], source: images.length > 0 ? 'given' : 'demo', given });
   }
 
   setThreshold(threshold, final) {

@@ -230,7 +230,7 @@ export class UploadPanel {
     if (added.length > 0 && !this.items.some((i) => i.heldout)) this.split.draw(this.items);
     const summary = `Added ${plural(added.length, 'image')} and ${plural(maskCount, 'mask')}.`;
     this.message([summary, ...problems, ...notes].join(' '), problems.length > 0);
-    if (added.length + maskCount > 0) this.fitAndChange();
+    if (added.length + maskCount > 0) await this.fitAndChange();
   }
 
   /** Runs `tasks` a few at a time (as many as the decoders); a failed one is reported and yields null. */
@@ -252,24 +252,39 @@ export class UploadPanel {
     return results;
   }
 
-  /** The images changed: train on them, at a smaller side when they do not fit the engine's budget. */
-  fitAndChange() {
+  /** The images changed: train on them, at a smaller side when they do not fit the engine's budget.
+   *  They are encoded at the training size in slices first (the page stays responsive), with the
+   *  progress bar counting them; a cancel no longer applies, as they are already read. */
+  async fitAndChange() {
     const fits = this.api.fittingSide(
       Uint32Array.from(this.items, (i) => i.width),
       Uint32Array.from(this.items, (i) => i.height),
       this.state.trainSide,
     );
-    if (fits === undefined || fits >= this.state.trainSide) {
-      this.changed(true);
+    const lowered = fits !== undefined && fits < this.state.trainSide;
+    const side = lowered ? fits : this.state.trainSide;
+    const summary = $('upload-message').textContent;
+    const isError = $('upload-message').classList.contains('error');
+    const images = [...this.items];
+    $('upload-cancel').disabled = true;
+    const { given, error } = await this.state.encodeInSlices(images, side, (done, total) =>
+      this.progress(done, total, `Preparing ${done} of ${total} images at ${side} px…`),
+    );
+    $('upload-cancel').disabled = false;
+    this.message(summary, isError);
+    if (error) {
+      this.report({ error });
       return;
     }
-    const result = this.state.apply({ images: [...this.items], source: 'given', trainSide: fits });
+    const result = lowered
+      ? this.state.apply({ images, source: 'given', trainSide: fits, given })
+      : this.state.setImages(images, given);
     // Drawn after the page took the images, so each entry states what the runs train on.
     this.render();
     this.report(result);
-    if (!result.error) {
+    if (lowered && !result.error) {
       this.message(
-        `${$('upload-message').textContent} Training at ${fits} px, the largest side at which all ` +
+        `${summary} Training at ${fits} px, the largest side at which all ` +
           `${this.items.length} images fit the ${this.state.schema.limits.maxTotalMegapixels.toFixed(1)} megapixels the runs hold.`,
       );
     }

@@ -15,6 +15,10 @@ use crate::settings;
 use base64::Engine;
 use ndarray::{Array2, Array3};
 
+mod last;
+mod sliced;
+pub use sliced::SlicedEncoding;
+
 /// Name the page and the CLI show for a dataset of given images.
 pub const DATASET_NAME: &str = "your images";
 /// A dataset of image–mask pairs (a folder or a .zip of one).
@@ -235,6 +239,12 @@ impl GivenImages {
         }
     }
 
+    /// (height, width) of each training image, in order.
+    pub fn training_sizes(&self) -> Vec<(usize, usize)> {
+        let training = self.images.iter().filter(|image| !image.heldout);
+        training.map(|image| (image.height, image.width)).collect()
+    }
+
     /// The shortest side among the training images: the largest patch they allow.
     pub fn shortest_training_side(&self) -> usize {
         self.images
@@ -248,13 +258,27 @@ impl GivenImages {
     /// The wire form (see the module comment), compressed fast where the images are large (the
     /// page's own query, experiment files), which keeps the page responsive while it encodes them.
     pub fn encode(&self) -> String {
+        if let Some(text) = last::encoded(self) {
+            return text;
+        }
         let bytes = self.wire_bytes();
-        let level = if bytes.len() <= FAST_ABOVE_BYTES {
-            9
-        } else {
-            1
-        };
-        Self::pack(&bytes, level)
+        let text = Self::pack(&bytes, Self::level_for(bytes.len()));
+        last::remember(&text, self, true);
+        text
+    }
+
+    /// The length of `encode()`, without remembering these images in its place.
+    pub fn fast_encoded_len(&self) -> usize {
+        if let Some(text) = last::encoded(self) {
+            return text.len();
+        }
+        let bytes = self.wire_bytes();
+        Self::pack(&bytes, Self::level_for(bytes.len())).len()
+    }
+
+    /// The deflate level `encode` uses for a wire form of `bytes`.
+    fn level_for(bytes: usize) -> u8 {
+        if bytes <= FAST_ABOVE_BYTES { 9 } else { 1 }
     }
 
     /// The wire form compressed as small as deflate makes it: a share link's images, where every
@@ -264,11 +288,13 @@ impl GivenImages {
     }
 
     fn pack(bytes: &[u8], level: u8) -> String {
-        let deflated = miniz_oxide::deflate::compress_to_vec(bytes, level);
+        let mut deflated = Vec::new();
+        let flush = miniz_oxide::deflate::core::TDEFLFlush::Finish;
+        sliced::deflate_into(&mut sliced::compressor(level), bytes, &mut deflated, flush);
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
     }
 
-    fn wire_bytes(&self) -> Vec<u8> {
+    pub(super) fn wire_bytes(&self) -> Vec<u8> {
         let mut bytes = vec![FORMAT];
         bytes.extend((self.images.len() as u16).to_le_bytes());
         for image in &self.images {
@@ -297,6 +323,15 @@ impl GivenImages {
 
     /// Reads the wire form; every way it can be wrong is an error with a message, never a panic.
     pub fn decode(text: &str) -> Result<GivenImages> {
+        if let Some(images) = last::decoded(text) {
+            return Ok(images);
+        }
+        let images = Self::decode_anew(text)?;
+        last::remember(text, &images, false);
+        Ok(images)
+    }
+
+    fn decode_anew(text: &str) -> Result<GivenImages> {
         let damaged = |why: &str| Error(format!("the images in this link are damaged ({why})"));
         let deflated = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(text.trim())
