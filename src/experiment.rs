@@ -21,8 +21,9 @@ pub enum DataSource {
     /// A generated demo scene (see `data::scenes`) drawn from its own seed, or from the
     /// experiment's seed when that is None.
     Demo { scene: String, seed: Option<u64> },
-    /// The user's images, as carried by a link or an experiment file.
-    Given(GivenImages),
+    /// The user's images, as carried by a link or an experiment file (shared: a page holds the
+    /// same images in several experiments at once).
+    Given(Arc<GivenImages>),
 }
 
 /// Every field's default and range is in `settings` (one table for links, the CLI and the page).
@@ -250,7 +251,7 @@ mod tests {
         };
         let images = GivenImages::new(vec![small]).unwrap();
         let experiment = Experiment {
-            data: DataSource::Given(images),
+            data: DataSource::Given(images.into()),
             patch: 24,
             ..Experiment::default()
         };

@@ -82,32 +82,52 @@ const SMALLEST_LINK_SIDE: usize = 16;
 /// refused when opened). Copies smaller than the training crops train on crops as large as they
 /// allow.
 pub fn share(experiment: &Experiment, view: &View, link_side: usize) -> Result<Share> {
+    let copies_at = |side: usize| match &experiment.data {
+        DataSource::Given(images) => Some(images.downscaled(side)),
+        DataSource::Demo { .. } => None,
+    };
+    let too_long = |length: usize| {
+        let count = match &experiment.data {
+            DataSource::Given(images) => images.images.len(),
+            DataSource::Demo { .. } => 0,
+        };
+        Error(format!(
+            "its {count} images at a longest side of {SMALLEST_LINK_SIDE} pixels (the smallest) \
+             take {length} characters, more than the {MAX_LEN} a link may hold"
+        ))
+    };
     let mut side = link_side.max(SMALLEST_LINK_SIDE);
+    let mut smallest_tried = false;
     loop {
+        let copies = copies_at(side);
         // Deflating as small as possible is slow on a large dataset (seconds for 256 images at
         // 128 px), and the fast encoding the page already made says when that cannot fit: the
-        // smallest is never half its length. Skip such sides, aiming where half of it would fit.
-        if let (DataSource::Given(images), true) = (&experiment.data, side > SMALLEST_LINK_SIDE) {
-            let fast = images.downscaled(side).fast_encoded_len();
+        // smallest is never half its length. Skip such sides, aiming where half of it would fit;
+        // first try the smallest side, as such a dataset rarely fits even there.
+        if let (Some(copies), true) = (&copies, side > SMALLEST_LINK_SIDE) {
+            let fast = copies.fast_encoded_len();
             if fast > 2 * MAX_LEN {
+                if !smallest_tried {
+                    smallest_tried = true;
+                    let smallest = copies_at(SMALLEST_LINK_SIDE);
+                    let length = share_at(experiment, view, SMALLEST_LINK_SIDE, smallest)?
+                        .query
+                        .len();
+                    if length > MAX_LEN {
+                        return Err(too_long(length));
+                    }
+                }
                 side = smaller_side(side, fast / 2);
                 continue;
             }
         }
-        let share = share_at(experiment, view, side)?;
+        let share = share_at(experiment, view, side, copies)?;
         let length = share.query.len();
         if length <= MAX_LEN {
             return Ok(share);
         }
         if side == SMALLEST_LINK_SIDE {
-            let count = match &experiment.data {
-                DataSource::Given(images) => images.images.len(),
-                _ => 0,
-            };
-            return Err(Error(format!(
-                "its {count} images at a longest side of {side} pixels (the smallest) take \
-                 {length} characters, more than the {MAX_LEN} a link may hold"
-            )));
+            return Err(too_long(length));
         }
         side = smaller_side(side, length);
     }
@@ -120,8 +140,14 @@ fn smaller_side(side: usize, length: usize) -> usize {
     ((side as f64 * scale) as usize).clamp(SMALLEST_LINK_SIDE, side - 1)
 }
 
-fn share_at(experiment: &Experiment, view: &View, link_side: usize) -> Result<Share> {
-    let DataSource::Given(images) = &experiment.data else {
+/// The share link with `copies`, the experiment's images at `link_side` (None for a demo scene).
+fn share_at(
+    experiment: &Experiment,
+    view: &View,
+    link_side: usize,
+    copies: Option<GivenImages>,
+) -> Result<Share> {
+    let (DataSource::Given(images), Some(copies)) = (&experiment.data, copies) else {
         return Ok(Share {
             query: encode_with_view(experiment, view),
             exact: true,
@@ -129,9 +155,8 @@ fn share_at(experiment: &Experiment, view: &View, link_side: usize) -> Result<Sh
             patch: None,
         });
     };
-    let copies = images.downscaled(link_side);
     let mut shared = Experiment {
-        data: DataSource::Given(copies.clone()),
+        data: DataSource::Given(copies.clone().into()),
         ..experiment.clone()
     };
     let side = copies.shortest_training_side();
@@ -146,7 +171,7 @@ fn share_at(experiment: &Experiment, view: &View, link_side: usize) -> Result<Sh
     })?;
     Ok(Share {
         query: encode_query(&shared, view, GivenImages::encode_smallest),
-        exact: copies == *images,
+        exact: copies == **images,
         side: link_side,
         patch,
     })
@@ -184,7 +209,7 @@ pub fn decode_at_most(fragment: &str, max_len: usize) -> Result<Decoded> {
     }
     let mut notes = Vec::new();
     let mut texts: Vec<(&'static Setting, String)> = Vec::new();
-    let mut images: Option<GivenImages> = None;
+    let mut images: Option<std::sync::Arc<GivenImages>> = None;
     let mut version_seen = false;
     let mut unknown = Vec::new();
     for pair in fragment.split('&').filter(|p| !p.is_empty()) {
@@ -204,7 +229,7 @@ pub fn decode_at_most(fragment: &str, max_len: usize) -> Result<Decoded> {
                 if images.is_some() {
                     notes.push("the link holds two sets of images; used the last".into());
                 }
-                images = Some(GivenImages::decode(&value)?);
+                images = Some(GivenImages::decode_shared(&value)?);
             }
             _ => match settings::by_key(&key).filter(|s| s.in_link()) {
                 Some(setting) => {

@@ -131,8 +131,9 @@ impl JsGivenBuilder {
     }
 
     /// `data(max_side)` made a slice at a time (`GivenEncoding.step`), so the page stays responsive.
-    pub fn encoding(&self, max_side: usize) -> Result<JsGivenEncoding, JsError> {
-        let images = GivenImages::new(self.0.clone()).map_err(js_error)?;
+    /// The builder is left empty.
+    pub fn encoding(&mut self, max_side: usize) -> Result<JsGivenEncoding, JsError> {
+        let images = GivenImages::new(std::mem::take(&mut self.0)).map_err(js_error)?;
         Ok(JsGivenEncoding(SlicedEncoding::new(
             images.downscaled(max_side),
         )))

@@ -45,8 +45,12 @@ export class PageState extends EventTarget {
     });
   }
 
-  emit(aspects) {
-    this.dispatchEvent(new CustomEvent('change', { detail: new Set(aspects) }));
+  /** Announces a change; a listener hands work that may wait a moment to `event.defer(work)`, which
+   *  runs it at once unless `later` (a list) collects it for `applyInSteps`. */
+  emit(aspects, later = null) {
+    const event = new CustomEvent('change', { detail: new Set(aspects) });
+    event.defer = (work) => (later ? later.push(work) : work());
+    this.dispatchEvent(event);
   }
 
   /** The query of `settings` on the demo scene, or on the user's images given as a `data=` value. */
@@ -68,6 +72,26 @@ export class PageState extends EventTarget {
    *  validates the result. The settings changed count as the user's choices, unless `explicit` gives
    *  them. Returns { error } (nothing changed) or { notes }. */
   apply(changes) {
+    const steps = this.applySteps(changes);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  }
+
+  /** `apply`, one engine call or listener's deferred work a task, so that the page stays responsive
+   *  while it takes on a dataset of hundreds of images (each step then takes tens of ms). */
+  async applyInSteps(changes) {
+    const steps = this.applySteps(changes);
+    let step = steps.next();
+    while (!step.done) {
+      await new Promise((resolve) => setTimeout(resolve));
+      step = steps.next();
+    }
+    return step.value;
+  }
+
+  /** `apply` as a generator that yields between its long steps. */
+  *applySteps(changes) {
     const {
       source = this.source,
       images = this.images,
@@ -99,14 +123,19 @@ export class PageState extends EventTarget {
     const query = this.buildQuery(settings, given?.train);
     try {
       normalized = this.api.normalizeExperiment(query, 'file');
-      const s = normalized.settings;
-      const dataKey = given ? given.train : `${s.demo}/${s.scene_seed ?? s.seed}`;
-      if (dataKey !== this.dataKey) {
-        dataset = this.api.Dataset.fromQuery(normalized.query);
-        this.dataKey = dataKey;
-      }
     } catch (error) {
       return { error: error.message };
+    }
+    const s = normalized.settings;
+    const dataKey = given ? given.train : `${s.demo}/${s.scene_seed ?? s.seed}`;
+    if (dataKey !== this.dataKey) {
+      yield;
+      try {
+        dataset = this.api.Dataset.fromQuery(normalized.query);
+      } catch (error) {
+        return { error: error.message };
+      }
+      this.dataKey = dataKey;
     }
     const changed = ['settings', 'link'];
     if (dataset !== this.dataset) {
@@ -121,8 +150,15 @@ export class PageState extends EventTarget {
     Object.assign(this, { settings: kept, query: normalized.query, source, images, given, trainSide, linkSide });
     Object.assign(this, { explicit, fitted });
     if (kept.demo) this.scene = kept.demo;
+    yield;
     this.updateLink();
-    this.emit(changed);
+    yield;
+    const later = [];
+    this.emit(changed, later);
+    for (const work of later) {
+      yield;
+      work();
+    }
     return { notes: normalized.notes };
   }
 
@@ -262,8 +298,8 @@ export class PageState extends EventTarget {
 
   /** The user's images changed (added, removed, a mask or a split): train on them, or on the demo scene
    *  when none are left. */
-  setImages(images, given = undefined) {
-    return this.apply({ images: [...images], source: images.length > 0 ? 'given' : 'demo', given });
+  setImages(images) {
+    return this.apply({ images: [...images], source: images.length > 0 ? 'given' : 'demo' });
   }
 
   setThreshold(threshold, final) {

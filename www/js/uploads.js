@@ -276,9 +276,8 @@ export class UploadPanel {
       this.report({ error });
       return;
     }
-    const result = lowered
-      ? this.state.apply({ images, source: 'given', trainSide: fits, given })
-      : this.state.setImages(images, given);
+    const changes = { images, source: 'given', given };
+    const result = await this.state.applyInSteps(lowered ? { ...changes, trainSide: fits } : changes);
     // Drawn after the page took the images, so each entry states what the runs train on.
     this.render();
     this.report(result);

@@ -5,10 +5,11 @@
 
 use super::GivenImages;
 use std::cell::RefCell;
+use std::sync::Arc;
 
 struct Entry {
     text: String,
-    images: GivenImages,
+    images: Arc<GivenImages>,
     /// `text` is `images.encode()` (not, say, a share link's smaller encoding of them).
     is_encoding: bool,
 }
@@ -18,11 +19,11 @@ thread_local! {
 }
 
 /// The images `text` decodes to, if it is the last value seen.
-pub(super) fn decoded(text: &str) -> Option<GivenImages> {
+pub(super) fn decoded(text: &str) -> Option<Arc<GivenImages>> {
     LAST.with_borrow(|last| {
         last.as_ref()
             .filter(|entry| entry.text == text)
-            .map(|entry| entry.images.clone())
+            .map(|entry| Arc::clone(&entry.images))
     })
 }
 
@@ -30,16 +31,16 @@ pub(super) fn decoded(text: &str) -> Option<GivenImages> {
 pub(super) fn encoded(images: &GivenImages) -> Option<String> {
     LAST.with_borrow(|last| {
         last.as_ref()
-            .filter(|entry| entry.is_encoding && entry.images == *images)
+            .filter(|entry| entry.is_encoding && *entry.images == *images)
             .map(|entry| entry.text.clone())
     })
 }
 
 /// Remembers that `text` decodes to `images` (and is their `encode()` when `is_encoding`).
-pub(super) fn remember(text: &str, images: &GivenImages, is_encoding: bool) {
+pub(super) fn remember(text: &str, images: Arc<GivenImages>, is_encoding: bool) {
     LAST.set(Some(Entry {
         text: text.to_string(),
-        images: images.clone(),
+        images,
         is_encoding,
     }));
 }

@@ -1,5 +1,5 @@
-//! The wire form deflated a slice at a time, so the page can encode hundreds of images between
-//! frames instead of in one long task. Deflate's output does not depend on how its input is cut
+//! The wire form made and deflated a slice at a time, so the page can encode hundreds of images
+//! between frames instead of in one long task. Deflate's output does not depend on how its input is cut
 //! (the compressor waits for a full look-ahead before it matches), so every slicing gives the
 //! bytes `GivenImages::encode` gives (tested).
 
@@ -8,6 +8,7 @@ use base64::Engine;
 use miniz_oxide::deflate::core::{
     CompressorOxide, TDEFLFlush, TDEFLStatus, compress, create_comp_flags_from_zip_params,
 };
+use std::sync::Arc;
 
 /// Output room added whenever the compressor runs short of it.
 const OUTPUT_STEP: usize = 64 * 1024;
@@ -44,11 +45,12 @@ pub(super) fn compressor(level: u8) -> Box<CompressorOxide> {
     )))
 }
 
-/// `images.encode()`, computed by `step`s.
+/// `images.encode()`, computed by `step`s: each makes the wire form of a few more images and
+/// deflates it, so the whole wire form is never held at once.
 pub struct SlicedEncoding {
-    images: GivenImages,
-    wire: Vec<u8>,
-    read: usize,
+    images: Arc<GivenImages>,
+    /// The next image to deflate; the header goes with the first slice.
+    next: usize,
     compressor: Box<CompressorOxide>,
     deflated: Vec<u8>,
     /// The finished text (at once when these images were the last encoded).
@@ -58,40 +60,40 @@ pub struct SlicedEncoding {
 impl SlicedEncoding {
     pub fn new(images: GivenImages) -> SlicedEncoding {
         let text = last::encoded(&images);
-        let wire = if text.is_some() {
-            Vec::new()
-        } else {
-            images.wire_bytes()
-        };
         SlicedEncoding {
-            compressor: compressor(GivenImages::level_for(wire.len())),
-            images,
-            wire,
-            read: 0,
+            compressor: compressor(GivenImages::level_for(images.wire_len())),
+            images: Arc::new(images),
+            next: 0,
             deflated: Vec::new(),
             text,
         }
     }
 
-    /// Deflates up to `bytes` more of the wire form; true once the text is ready.
+    /// Deflates the wire form of at least `bytes` more (whole images); true once the text is ready.
     pub fn step(&mut self, bytes: usize) -> bool {
         if self.text.is_some() {
             return true;
         }
-        let end = (self.read + bytes.max(1)).min(self.wire.len());
-        let flush = if end == self.wire.len() {
+        let mut slice = if self.next == 0 {
+            self.images.wire_header()
+        } else {
+            Vec::new()
+        };
+        let count = self.images.images.len();
+        while self.next < count && slice.len() < bytes {
+            self.images.images[self.next].extend_wire(&mut slice);
+            self.next += 1;
+        }
+        let flush = if self.next == count {
             TDEFLFlush::Finish
         } else {
             TDEFLFlush::None
         };
-        let slice = &self.wire[self.read..end];
-        deflate_into(&mut self.compressor, slice, &mut self.deflated, flush);
-        self.read = end;
+        deflate_into(&mut self.compressor, &slice, &mut self.deflated, flush);
         if flush == TDEFLFlush::Finish {
             let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&self.deflated);
-            last::remember(&text, &self.images, true);
+            last::remember(&text, Arc::clone(&self.images), true);
             self.text = Some(text);
-            self.wire = Vec::new();
             self.deflated = Vec::new();
         }
         self.text.is_some()

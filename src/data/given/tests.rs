@@ -148,7 +148,7 @@ fn given_images_train_every_default_loss() {
     use crate::experiment::{DataSource, Experiment};
     let images = GivenImages::new(vec![photo(48, 32, false), photo(40, 40, true)]).unwrap();
     let experiment = Experiment {
-        data: DataSource::Given(images),
+        data: DataSource::Given(images.into()),
         patch: 16,
         ..Experiment::default()
     };
