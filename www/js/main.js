@@ -111,8 +111,10 @@ async function start() {
     if (changed.has('images')) uploads.show(state.images);
     if (changed.has('settings') || changed.has('images') || changed.has('data')) data.render();
     if (changed.has('data')) {
-      views.grid.showData();
-      labelScores(state.dataset);
+      defer(() => {
+        views.grid.showData();
+        labelScores(state.dataset);
+      });
       defer(() => imbalance.render());
     }
     if (changed.has('runs')) {
@@ -122,9 +124,12 @@ async function start() {
       pool.view(state.view, state.threshold);
     }
     if (changed.has('view')) {
-      views.grid.showView();
-      const { split, index } = state.view;
-      explorer.setFraction(Math.max(state.dataset.foregroundFraction(split, index), 0.001));
+      // After the dataset's images are shown (deferred work runs in order).
+      defer(() => {
+        views.grid.showView();
+        const { split, index } = state.view;
+        explorer.setFraction(Math.max(state.dataset.foregroundFraction(split, index), 0.001));
+      });
     }
     if (changed.has('threshold')) views.grid.showThreshold();
     if (changed.has('runs') || changed.has('data')) defer(() => views.keras.show());

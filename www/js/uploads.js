@@ -253,8 +253,8 @@ export class UploadPanel {
   }
 
   /** The images changed: train on them, at a smaller side when they do not fit the engine's budget.
-   *  They are encoded at the training size in slices first (the page stays responsive), with the
-   *  progress bar counting them; a cancel no longer applies, as they are already read. */
+   *  They are encoded at the training size in slices first, then taken on in steps (the page stays
+   *  responsive; the message counts them); a cancel no longer applies, as they are already read. */
   async fitAndChange() {
     const fits = this.api.fittingSide(
       Uint32Array.from(this.items, (i) => i.width),
@@ -268,16 +268,14 @@ export class UploadPanel {
     const images = [...this.items];
     $('upload-cancel').disabled = true;
     const { given, error } = await this.state.encodeInSlices(images, side, (done, total) =>
-      this.progress(done, total, `Preparing ${done} of ${total} images at ${side} px…`),
+      this.message(`Preparing ${done} of ${total} images at ${side} px…`),
     );
+    const changes = { images, source: 'given', given };
+    const result = error
+      ? { error }
+      : await this.state.applyInSteps(lowered ? { ...changes, trainSide: fits } : changes);
     $('upload-cancel').disabled = false;
     this.message(summary, isError);
-    if (error) {
-      this.report({ error });
-      return;
-    }
-    const changes = { images, source: 'given', given };
-    const result = await this.state.applyInSteps(lowered ? { ...changes, trainSide: fits } : changes);
     // Drawn after the page took the images, so each entry states what the runs train on.
     this.render();
     this.report(result);
