@@ -42,7 +42,7 @@ export class UploadPanel {
     this.maxItems = state.schema.limits.maxImages;
     this.decoder = new DecodePool(engine, state.schema.limits);
     this.split = new SplitControls(state, () => this.drawSplit());
-    this.busy = false;
+    this.reading = Promise.resolve(); // the files being read, one set after the other
     this.shown = LIST_PAGE;
     const side = state.schema.entry('train_side');
     applyRange($('train-side'), side);
@@ -118,10 +118,15 @@ export class UploadPanel {
 
   /** Reads files, folders and .zips ({ file, path }, dataset-files.js): images with their masks, decoded
    *  in workers with a progress bar. A bad file is reported and skipped, the images already here stay;
-   *  a cancel adds nothing. */
-  async addFiles(given) {
-    if (this.busy || given.length === 0) return;
-    this.busy = true;
+   *  a cancel adds nothing. Files given while others are read (the page takes a large dataset on in
+   *  steps, and stays usable meanwhile) are read after them. */
+  addFiles(given) {
+    if (given.length === 0) return this.reading;
+    this.reading = this.reading.then(() => this.read(given));
+    return this.reading;
+  }
+
+  async read(given) {
     this.cancelled = false;
     this.progress(0, 1, 'Reading the files…');
     try {
@@ -130,7 +135,6 @@ export class UploadPanel {
     } catch (error) {
       if (!(error instanceof Cancelled)) this.message(error.message, true);
     } finally {
-      this.busy = false;
       $('upload-progress-row').hidden = true;
     }
     if (this.cancelled) this.message('Cancelled: nothing was added.');
