@@ -69,7 +69,8 @@ impl SlicedEncoding {
         }
     }
 
-    /// Deflates the wire form of at least `bytes` more (whole images); true once the text is ready.
+    /// Deflates the wire form of one or more images, `bytes` or a little over; true once the text
+    /// is ready.
     pub fn step(&mut self, bytes: usize) -> bool {
         if self.text.is_some() {
             return true;
@@ -80,9 +81,14 @@ impl SlicedEncoding {
             Vec::new()
         };
         let count = self.images.images.len();
-        while self.next < count && slice.len() < bytes {
+        let end = slice.len() + bytes;
+        // At least one image a step, so every step gets on.
+        loop {
             self.images.images[self.next].extend_wire(&mut slice);
             self.next += 1;
+            if self.next == count || slice.len() >= end {
+                break;
+            }
         }
         let flush = if self.next == count {
             TDEFLFlush::Finish
