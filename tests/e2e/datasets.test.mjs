@@ -341,7 +341,7 @@ test('100 images too large for the training size train at the largest size that 
 
 /** The most CPU one main-thread task may use while a folder loads (ms of the thread's own clock, so
  *  the machine's load counts only through caches). Taken on in steps, the longest used 243–461 ms
- *  on a loaded 2-core machine; as one task (before) it used 8.4 s. */
+ *  on a loaded 2-core machine (3 runs); as one task (before) it used 8.4 s. */
 const MAX_LOAD_TASK_CPU_MS = 1000;
 
 test('the page stays responsive while it takes on a folder of 100 photo-like pairs', async () => {
