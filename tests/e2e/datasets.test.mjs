@@ -341,7 +341,7 @@ test('100 images too large for the training size train at the largest size that 
 
 /** The most CPU one main-thread task may use while a folder loads (ms of the thread's own clock, so
  *  the machine's load counts only through caches). Taken on in steps, the longest used 243–461 ms
- *  on a loaded 2-core machine (3 runs); as one task (before) it used 8.4 s. */
+ *  on a loaded 2-core machine (5 runs); as one task (before) it used 8.4 s. */
 const MAX_LOAD_TASK_CPU_MS = 1000;
 
 test('the page stays responsive while it takes on a folder of 100 photo-like pairs', async () => {
@@ -398,9 +398,10 @@ test('the page stays responsive while it takes on a folder of 100 photo-like pai
   const measured = await stopRecording(recording);
   console.log(`responsiveness while 100 pairs load:\n  ${describe(measured)}`);
   assert.ok(measured.tasksTraced > 100, 'the trace saw the page');
+  // On a loaded machine the trace leaves some tasks without CPU time; each one's wall time bounds it.
   assert.ok(
-    measured.tasksWithCpu >= 0.95 * measured.tasksTraced,
-    `${measured.tasksTraced - measured.tasksWithCpu} of ${measured.tasksTraced} traced tasks have no CPU time`,
+    measured.wallWithoutCpu.max <= MAX_LOAD_TASK_CPU_MS,
+    `a task without CPU time in the trace took ${Math.round(measured.wallWithoutCpu.max)} ms (wall)`,
   );
   assert.ok(
     measured.cpu.max <= MAX_LOAD_TASK_CPU_MS,
