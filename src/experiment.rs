@@ -12,6 +12,8 @@ use crate::loss::LossSpec;
 use crate::nn::{Head, ModelConfig};
 use crate::optim::OptimizerConfig;
 use crate::settings::{self, Access};
+use std::cell::RefCell;
+use std::sync::{Arc, Weak};
 
 /// Where the images come from.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,8 +21,9 @@ pub enum DataSource {
     /// A generated demo scene (see `data::scenes`) drawn from its own seed, or from the
     /// experiment's seed when that is None.
     Demo { scene: String, seed: Option<u64> },
-    /// The user's images, as carried by a link or an experiment file.
-    Given(GivenImages),
+    /// The user's images, as carried by a link or an experiment file (shared: a page holds the
+    /// same images in several experiments at once).
+    Given(Arc<GivenImages>),
 }
 
 /// Every field's default and range is in `settings` (one table for links, the CLI and the page).
@@ -117,7 +120,7 @@ impl Experiment {
         self.optimizer.validate()?;
         match &self.data {
             DataSource::Given(images) => {
-                Batches::check(self.batch_plan(), &images.to_dataset()?.train)
+                Batches::check_sizes(self.batch_plan(), &images.training_sizes())
             }
             // Demo images are all 96 × 96: check without drawing them.
             DataSource::Demo { .. } => {
@@ -161,6 +164,25 @@ impl Experiment {
             DataSource::Demo { scene, seed } => data::generate(scene, seed.unwrap_or(self.seed)),
             DataSource::Given(images) => images.to_dataset(),
         }
+    }
+
+    /// `dataset()`, shared with every other holder on this thread of the same images' dataset: a
+    /// page worker hosting several runs of 256 images keeps one copy of their tensors, not one
+    /// per run.
+    pub fn shared_dataset(&self) -> Result<Arc<Dataset>> {
+        thread_local! {
+            static LAST: RefCell<Option<(DataSource, Weak<Dataset>)>> = const { RefCell::new(None) };
+        }
+        let held = LAST.with_borrow(|last| {
+            let (data, dataset) = last.as_ref()?;
+            (*data == self.data).then(|| dataset.upgrade())?
+        });
+        if let Some(dataset) = held {
+            return Ok(dataset);
+        }
+        let dataset = Arc::new(self.dataset()?);
+        LAST.set(Some((self.data.clone(), Arc::downgrade(&dataset))));
+        Ok(dataset)
     }
 }
 
@@ -229,7 +251,7 @@ mod tests {
         };
         let images = GivenImages::new(vec![small]).unwrap();
         let experiment = Experiment {
-            data: DataSource::Given(images),
+            data: DataSource::Given(images.into()),
             patch: 24,
             ..Experiment::default()
         };

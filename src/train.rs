@@ -17,6 +17,7 @@ use crate::optim::{Optimizer, OptimizerConfig};
 use crate::tensor::Tensor;
 use crate::{bail, data, render};
 use ndarray::{Array2, Array3, Axis};
+use std::sync::Arc;
 
 /// Probability at or above which a pixel counts as object in metrics and thresholded masks.
 pub const THRESHOLD: f32 = 0.5;
@@ -99,7 +100,7 @@ pub struct Run {
     learning_rate: String,
     model: Segmenter,
     optimizer: Optimizer,
-    dataset: Dataset,
+    dataset: Arc<Dataset>,
     context: LossContext,
     batches: Batches,
     steps_done: usize,
@@ -110,16 +111,17 @@ impl Run {
     /// Run `loss_index` of `experiment`, on images drawn or cloned from the experiment.
     pub fn new(experiment: &Experiment, loss_index: usize) -> Result<Run> {
         experiment.validate()?;
-        Run::with_dataset(experiment, experiment.dataset()?, loss_index)
+        Run::with_dataset(experiment, experiment.shared_dataset()?, loss_index)
     }
 
     /// Like `new`, with the experiment's images already at hand (to draw a demo scene once for
     /// all runs).
     pub fn with_dataset(
         experiment: &Experiment,
-        dataset: Dataset,
+        dataset: impl Into<Arc<Dataset>>,
         loss_index: usize,
     ) -> Result<Run> {
+        let dataset = dataset.into();
         experiment.validate()?;
         Batches::check(experiment.batch_plan(), &dataset.train)?;
         let Some(spec) = experiment.losses.get(loss_index) else {

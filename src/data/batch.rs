@@ -45,36 +45,34 @@ impl Batches {
 
     /// Checks that `samples` can be cut as planned, so that `next` cannot fail later.
     pub fn check(plan: BatchPlan, samples: &[Sample]) -> Result<()> {
-        let Some(first) = samples.first() else {
+        let sizes: Vec<(usize, usize)> = samples.iter().map(|s| (s.height(), s.width())).collect();
+        Batches::check_sizes(plan, &sizes)
+    }
+
+    /// `check` for training images of these (height, width): what an experiment validates, without
+    /// making the images' tensors.
+    pub fn check_sizes(plan: BatchPlan, sizes: &[(usize, usize)]) -> Result<()> {
+        let Some(&first) = sizes.first() else {
             bail!("no training images to draw batches from")
         };
         if plan.batch_size == 0 {
             bail!("batch size must be at least 1");
         }
+        let shortest = |&(h, w): &(usize, usize)| h.min(w);
         if plan.patch == 0 {
-            let size = (first.height(), first.width());
-            if let Some(i) = samples.iter().position(|s| (s.height(), s.width()) != size) {
-                let (h, w) = (samples[i].height(), samples[i].width());
+            if let Some(i) = sizes.iter().position(|&size| size != first) {
+                let (h, w) = sizes[i];
                 bail!(
                     "whole-image batches need images of one size: image {i} is {h}×{w}, image 0 is {}×{}; choose a patch size",
-                    size.0,
-                    size.1
+                    first.0,
+                    first.1
                 );
             }
-        } else if let Some(small) = samples
-            .iter()
-            .find(|s| s.height().min(s.width()) < plan.patch)
-        {
+        } else if let Some(&(h, w)) = sizes.iter().find(|size| shortest(size) < plan.patch) {
             bail!(
-                "patch size {} exceeds a {}×{} training image; choose at most {}",
+                "patch size {} exceeds a {h}×{w} training image; choose at most {}",
                 plan.patch,
-                small.height(),
-                small.width(),
-                samples
-                    .iter()
-                    .map(|s| s.height().min(s.width()))
-                    .min()
-                    .unwrap_or(0)
+                sizes.iter().map(shortest).min().unwrap_or(0)
             );
         }
         Ok(())

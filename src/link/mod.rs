@@ -82,31 +82,72 @@ const SMALLEST_LINK_SIDE: usize = 16;
 /// refused when opened). Copies smaller than the training crops train on crops as large as they
 /// allow.
 pub fn share(experiment: &Experiment, view: &View, link_side: usize) -> Result<Share> {
+    let copies_at = |side: usize| match &experiment.data {
+        DataSource::Given(images) => Some(images.downscaled(side)),
+        DataSource::Demo { .. } => None,
+    };
+    let too_long = |length: usize| {
+        let count = match &experiment.data {
+            DataSource::Given(images) => images.images.len(),
+            DataSource::Demo { .. } => 0,
+        };
+        Error(format!(
+            "its {count} images at a longest side of {SMALLEST_LINK_SIDE} pixels (the smallest) \
+             take {length} characters, more than the {MAX_LEN} a link may hold"
+        ))
+    };
     let mut side = link_side.max(SMALLEST_LINK_SIDE);
+    let mut smallest_tried = false;
     loop {
-        let share = share_at(experiment, view, side)?;
+        let copies = copies_at(side);
+        // Deflating as small as possible is slow on a large dataset (seconds for 256 images at
+        // 128 px), and the fast encoding the page already made says when that cannot fit: the
+        // smallest is never half its length. Skip such sides, aiming where half of it would fit;
+        // first try the smallest side, as such a dataset rarely fits even there.
+        if let (Some(copies), true) = (&copies, side > SMALLEST_LINK_SIDE) {
+            let fast = copies.fast_encoded_len();
+            if fast > 2 * MAX_LEN {
+                if !smallest_tried {
+                    smallest_tried = true;
+                    let smallest = copies_at(SMALLEST_LINK_SIDE);
+                    let length = share_at(experiment, view, SMALLEST_LINK_SIDE, smallest)?
+                        .query
+                        .len();
+                    if length > MAX_LEN {
+                        return Err(too_long(length));
+                    }
+                }
+                side = smaller_side(side, fast / 2);
+                continue;
+            }
+        }
+        let share = share_at(experiment, view, side, copies)?;
         let length = share.query.len();
         if length <= MAX_LEN {
             return Ok(share);
         }
         if side == SMALLEST_LINK_SIDE {
-            let count = match &experiment.data {
-                DataSource::Given(images) => images.images.len(),
-                _ => 0,
-            };
-            return Err(Error(format!(
-                "its {count} images at a longest side of {side} pixels (the smallest) take \
-                 {length} characters, more than the {MAX_LEN} a link may hold"
-            )));
+            return Err(too_long(length));
         }
-        // The link's length grows with the pixels, about side²: aim a little under the limit.
-        let scale = (MAX_LEN as f64 / length as f64).sqrt() * 0.97;
-        side = ((side as f64 * scale) as usize).clamp(SMALLEST_LINK_SIDE, side - 1);
+        side = smaller_side(side, length);
     }
 }
 
-fn share_at(experiment: &Experiment, view: &View, link_side: usize) -> Result<Share> {
-    let DataSource::Given(images) = &experiment.data else {
+/// The next side to try after a link of `length` characters at `side` was too long: its length
+/// grows with the pixels, about side², so aim a little under the limit.
+fn smaller_side(side: usize, length: usize) -> usize {
+    let scale = (MAX_LEN as f64 / length as f64).sqrt() * 0.97;
+    ((side as f64 * scale) as usize).clamp(SMALLEST_LINK_SIDE, side - 1)
+}
+
+/// The share link with `copies`, the experiment's images at `link_side` (None for a demo scene).
+fn share_at(
+    experiment: &Experiment,
+    view: &View,
+    link_side: usize,
+    copies: Option<GivenImages>,
+) -> Result<Share> {
+    let (DataSource::Given(images), Some(copies)) = (&experiment.data, copies) else {
         return Ok(Share {
             query: encode_with_view(experiment, view),
             exact: true,
@@ -114,9 +155,8 @@ fn share_at(experiment: &Experiment, view: &View, link_side: usize) -> Result<Sh
             patch: None,
         });
     };
-    let copies = images.downscaled(link_side);
     let mut shared = Experiment {
-        data: DataSource::Given(copies.clone()),
+        data: DataSource::Given(copies.clone().into()),
         ..experiment.clone()
     };
     let side = copies.shortest_training_side();
@@ -131,7 +171,7 @@ fn share_at(experiment: &Experiment, view: &View, link_side: usize) -> Result<Sh
     })?;
     Ok(Share {
         query: encode_query(&shared, view, GivenImages::encode_smallest),
-        exact: copies == *images,
+        exact: copies == **images,
         side: link_side,
         patch,
     })
@@ -169,7 +209,7 @@ pub fn decode_at_most(fragment: &str, max_len: usize) -> Result<Decoded> {
     }
     let mut notes = Vec::new();
     let mut texts: Vec<(&'static Setting, String)> = Vec::new();
-    let mut images: Option<GivenImages> = None;
+    let mut images: Option<std::sync::Arc<GivenImages>> = None;
     let mut version_seen = false;
     let mut unknown = Vec::new();
     for pair in fragment.split('&').filter(|p| !p.is_empty()) {
@@ -189,7 +229,7 @@ pub fn decode_at_most(fragment: &str, max_len: usize) -> Result<Decoded> {
                 if images.is_some() {
                     notes.push("the link holds two sets of images; used the last".into());
                 }
-                images = Some(GivenImages::decode(&value)?);
+                images = Some(GivenImages::decode_shared(&value)?);
             }
             _ => match settings::by_key(&key).filter(|s| s.in_link()) {
                 Some(setting) => {
@@ -276,6 +316,10 @@ fn escape(value: &str) -> String {
 
 /// Decodes %XX escapes; invalid escapes stay as they are, invalid UTF-8 becomes U+FFFD.
 fn unescape(value: &str) -> String {
+    // Most values, and always the images' `data=`, have no escape at all.
+    if !value.contains('%') {
+        return value.to_string();
+    }
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

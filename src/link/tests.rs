@@ -202,7 +202,7 @@ fn noisy_images(count: usize, side: usize) -> Experiment {
         })
         .collect();
     Experiment {
-        data: DataSource::Given(GivenImages::new(images).unwrap()),
+        data: DataSource::Given(GivenImages::new(images).unwrap().into()),
         patch: 16,
         ..Experiment::default()
     }
@@ -246,7 +246,7 @@ fn a_dataset_too_large_for_a_link_says_so() {
         })
         .collect();
     let experiment = Experiment {
-        data: DataSource::Given(GivenImages::new(images).unwrap()),
+        data: DataSource::Given(GivenImages::new(images).unwrap().into()),
         patch: 32,
         ..Experiment::default()
     };

@@ -1,7 +1,7 @@
 //! Images: demo scenes, the user's images at training size, masks from uploads.
 
 use super::{js_error, object};
-use crate::data::given::{self, GivenImage, GivenImages};
+use crate::data::given::{self, GivenImage, GivenImages, SlicedEncoding};
 use crate::data::upload::{self, Coverage};
 use crate::data::{self, Dataset, Sample, Split};
 use crate::experiment::DataSource;
@@ -128,6 +128,31 @@ impl JsGivenBuilder {
     pub fn data(&self, max_side: usize) -> Result<String, JsError> {
         let images = GivenImages::new(self.0.clone()).map_err(js_error)?;
         Ok(images.downscaled(max_side).encode())
+    }
+
+    /// `data(max_side)` made a slice at a time (`GivenEncoding.step`), so the page stays responsive.
+    /// The builder is left empty.
+    pub fn encoding(&mut self, max_side: usize) -> Result<JsGivenEncoding, JsError> {
+        let images = GivenImages::new(std::mem::take(&mut self.0)).map_err(js_error)?;
+        Ok(JsGivenEncoding(SlicedEncoding::new(
+            images.downscaled(max_side),
+        )))
+    }
+}
+
+/// A `data=` value being made: `step(bytes)` deflates up to `bytes` more and says whether it is
+/// ready; `text()` is the value then.
+#[wasm_bindgen(js_name = GivenEncoding)]
+pub struct JsGivenEncoding(SlicedEncoding);
+
+#[wasm_bindgen(js_class = GivenEncoding)]
+impl JsGivenEncoding {
+    pub fn step(&mut self, bytes: usize) -> bool {
+        self.0.step(bytes)
+    }
+
+    pub fn text(&self) -> Option<String> {
+        self.0.text().map(str::to_string)
     }
 }
 

@@ -18,8 +18,7 @@ fn max_len(source: &str) -> usize {
     }
 }
 
-/// Validates an experiment query: { query (canonical, without view settings), link (with them),
-/// source ("demo" or "given": a demo scene or the user's images), settings (every link key with its
+/// Validates an experiment query: { query (canonical, without view settings), source ("demo" or "given": a demo scene or the user's images), settings (every link key with its
 /// value, undefined where it does not apply), notes }.
 #[wasm_bindgen(js_name = normalizeExperiment)]
 pub fn normalize_experiment(query: &str, source: &str) -> Result<JsValue, JsError> {
@@ -36,10 +35,6 @@ pub fn normalize_experiment(query: &str, source: &str) -> Result<JsValue, JsErro
         .collect();
     Ok(object([
         ("query", link::encode(&decoded.experiment).into()),
-        (
-            "link",
-            link::encode_with_view(&decoded.experiment, &decoded.view).into(),
-        ),
         (
             "source",
             match decoded.experiment.data {

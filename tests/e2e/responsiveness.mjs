@@ -83,6 +83,8 @@ export async function stopRecording({ cdp, events, page }) {
     wall: distribution(traced.map((e) => e.dur / 1000)),
     tasksTraced: traced.length,
     tasksWithCpu: traced.filter((e) => e.tdur !== undefined).length,
+    // Tasks the trace gave no CPU time: their wall time bounds it.
+    wallWithoutCpu: distribution(traced.filter((e) => e.tdur === undefined).map((e) => e.dur / 1000)),
     cpuOver: (ms) => traced.filter((e) => e.tdur / 1000 > ms).length,
   };
 }

@@ -43,7 +43,8 @@ export async function upload(page, files) {
   await page.waitForFunction(
     (before) => {
       const text = document.getElementById('upload-message').textContent;
-      return text !== before && !text.startsWith('Reading');
+      // 'Reading …' counts the files, 'Preparing …' the images encoded at the training size.
+      return text !== before && !/^(Reading|Preparing) /.test(text);
     },
     before,
     { timeout: 60_000 },

@@ -103,7 +103,7 @@ async function start() {
     maxQuery: state.schema.limits.fileMaxLen,
   });
 
-  state.addEventListener('change', ({ detail: changed }) => {
+  state.addEventListener('change', ({ detail: changed, defer }) => {
     if (changed.has('settings')) {
       losses.render();
       model.render();
@@ -111,23 +111,28 @@ async function start() {
     if (changed.has('images')) uploads.show(state.images);
     if (changed.has('settings') || changed.has('images') || changed.has('data')) data.render();
     if (changed.has('data')) {
-      views.grid.showData();
-      labelScores(state.dataset);
-      imbalance.render();
+      defer(() => {
+        views.grid.showData();
+        labelScores(state.dataset);
+      });
+      defer(() => imbalance.render());
     }
     if (changed.has('runs')) {
-      restart(state, pool, views);
-      renderShapes($('shapes'), api.modelShapes(state.query));
+      defer(() => restart(state, pool, views));
+      defer(() => renderShapes($('shapes'), api.modelShapes(state.query)));
     } else if (changed.has('view') || changed.has('threshold')) {
       pool.view(state.view, state.threshold);
     }
     if (changed.has('view')) {
-      views.grid.showView();
-      const { split, index } = state.view;
-      explorer.setFraction(Math.max(state.dataset.foregroundFraction(split, index), 0.001));
+      // After the dataset's images are shown (deferred work runs in order).
+      defer(() => {
+        views.grid.showView();
+        const { split, index } = state.view;
+        explorer.setFraction(Math.max(state.dataset.foregroundFraction(split, index), 0.001));
+      });
     }
     if (changed.has('threshold')) views.grid.showThreshold();
-    if (changed.has('runs') || changed.has('data')) views.keras.show();
+    if (changed.has('runs') || changed.has('data')) defer(() => views.keras.show());
     if (changed.has('link')) share.render();
     if (changed.has('notices')) notices.render(state.notices);
   });

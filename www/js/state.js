@@ -12,6 +12,10 @@ const DEFAULT_SCENE = 'cells';
 const DEFAULT_QUERY = `v=1&demo=${DEFAULT_SCENE}&losses=${encodeURIComponent(PRESETS[0].losses.join(';'))}`;
 
 const fragment = () => location.hash.slice(1);
+/** `encodeInSlices` yields to the page after this much work (ms), and deflates this many bytes a
+ *  step (about 5 ms at deflate's fast level). */
+const SLICE_MS = 12;
+const DEFLATE_SLICE_BYTES = 512 * 1024;
 
 export class PageState extends EventTarget {
   constructor(api, schema) {
@@ -41,8 +45,12 @@ export class PageState extends EventTarget {
     });
   }
 
-  emit(aspects) {
-    this.dispatchEvent(new CustomEvent('change', { detail: new Set(aspects) }));
+  /** Announces a change; a listener hands work that may wait a moment to `event.defer(work)`, which
+   *  runs it at once unless `later` (a list) collects it for `applyInSteps`. */
+  emit(aspects, later = null) {
+    const event = new CustomEvent('change', { detail: new Set(aspects) });
+    event.defer = (work) => (later ? later.push(work) : work());
+    this.dispatchEvent(event);
   }
 
   /** The query of `settings` on the demo scene, or on the user's images given as a `data=` value. */
@@ -59,10 +67,31 @@ export class PageState extends EventTarget {
     return parts.join('&');
   }
 
-  /** Makes `changes` ({ settings (null deletes a key), source, images, trainSide, linkSide, explicit })
-   *  one step: the engine validates the result. The settings changed count as the user's choices,
-   *  unless `explicit` gives them. Returns { error } (nothing changed) or { notes }. */
+  /** Makes `changes` ({ settings (null deletes a key), source, images, trainSide, linkSide, explicit,
+   *  given: their `data=` value from `encodeInSlices`, if made ahead }) one step: the engine
+   *  validates the result. The settings changed count as the user's choices, unless `explicit` gives
+   *  them. Returns { error } (nothing changed) or { notes }. */
   apply(changes) {
+    const steps = this.applySteps(changes);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  }
+
+  /** `apply`, one engine call or listener's deferred work a task, so that the page stays responsive
+   *  while it takes on a dataset of hundreds of images (each step then takes tens of ms). */
+  async applyInSteps(changes) {
+    const steps = this.applySteps(changes);
+    let step = steps.next();
+    while (!step.done) {
+      await new Promise((resolve) => setTimeout(resolve));
+      step = steps.next();
+    }
+    return step.value;
+  }
+
+  /** `apply` as a generator that yields between its long steps. */
+  *applySteps(changes) {
     const {
       source = this.source,
       images = this.images,
@@ -80,6 +109,8 @@ export class PageState extends EventTarget {
     const same = images === this.images && trainSide === this.trainSide;
     if (source === 'given' && same && this.given) {
       given = this.given;
+    } else if (source === 'given' && changes.given) {
+      given = changes.given;
     } else if (source === 'given') {
       try {
         given = this.encode(images, trainSide);
@@ -92,14 +123,19 @@ export class PageState extends EventTarget {
     const query = this.buildQuery(settings, given?.train);
     try {
       normalized = this.api.normalizeExperiment(query, 'file');
-      const s = normalized.settings;
-      const dataKey = given ? given.train : `${s.demo}/${s.scene_seed ?? s.seed}`;
-      if (dataKey !== this.dataKey) {
-        dataset = this.api.Dataset.fromQuery(normalized.query);
-        this.dataKey = dataKey;
-      }
     } catch (error) {
       return { error: error.message };
+    }
+    const s = normalized.settings;
+    const dataKey = given ? given.train : `${s.demo}/${s.scene_seed ?? s.seed}`;
+    if (dataKey !== this.dataKey) {
+      yield;
+      try {
+        dataset = this.api.Dataset.fromQuery(normalized.query);
+      } catch (error) {
+        return { error: error.message };
+      }
+      this.dataKey = dataKey;
     }
     const changed = ['settings', 'link'];
     if (dataset !== this.dataset) {
@@ -114,8 +150,15 @@ export class PageState extends EventTarget {
     Object.assign(this, { settings: kept, query: normalized.query, source, images, given, trainSide, linkSide });
     Object.assign(this, { explicit, fitted });
     if (kept.demo) this.scene = kept.demo;
+    yield;
     this.updateLink();
-    this.emit(changed);
+    yield;
+    const later = [];
+    this.emit(changed, later);
+    for (const work of later) {
+      yield;
+      work();
+    }
     return { notes: normalized.notes };
   }
 
@@ -126,6 +169,35 @@ export class PageState extends EventTarget {
       for (const item of images) builder.add(item.rgba, item.width, item.height, item.mask, trainSide, item.heldout);
       return { train: builder.data(trainSide) };
     } finally {
+      builder.free();
+    }
+  }
+
+  /** `encode(images, trainSide)` a slice at a time, yielding to the page between slices (a dataset
+   *  of 256 images takes seconds to encode); resolves to { given } for `apply`, or { error }.
+   *  `progress(done, total)` counts the images encoded. */
+  async encodeInSlices(images, trainSide, progress = () => {}) {
+    const builder = new this.api.GivenBuilder();
+    let encoding = null;
+    try {
+      let sliceStart = performance.now();
+      const yieldIfLong = async () => {
+        if (performance.now() - sliceStart < SLICE_MS) return;
+        await new Promise((resolve) => setTimeout(resolve));
+        sliceStart = performance.now();
+      };
+      for (const [i, item] of images.entries()) {
+        builder.add(item.rgba, item.width, item.height, item.mask, trainSide, item.heldout);
+        progress(i + 1, images.length);
+        await yieldIfLong();
+      }
+      encoding = builder.encoding(trainSide);
+      while (!encoding.step(DEFLATE_SLICE_BYTES)) await yieldIfLong();
+      return { given: { train: encoding.text() } };
+    } catch (error) {
+      return { error: `Your images could not be used: ${error.message}` };
+    } finally {
+      encoding?.free();
       builder.free();
     }
   }

@@ -42,7 +42,7 @@ export class UploadPanel {
     this.maxItems = state.schema.limits.maxImages;
     this.decoder = new DecodePool(engine, state.schema.limits);
     this.split = new SplitControls(state, () => this.drawSplit());
-    this.busy = false;
+    this.reading = Promise.resolve(); // the files being read, one set after the other
     this.shown = LIST_PAGE;
     const side = state.schema.entry('train_side');
     applyRange($('train-side'), side);
@@ -118,10 +118,15 @@ export class UploadPanel {
 
   /** Reads files, folders and .zips ({ file, path }, dataset-files.js): images with their masks, decoded
    *  in workers with a progress bar. A bad file is reported and skipped, the images already here stay;
-   *  a cancel adds nothing. */
-  async addFiles(given) {
-    if (this.busy || given.length === 0) return;
-    this.busy = true;
+   *  a cancel adds nothing. Files given while others are read (the page takes a large dataset on in
+   *  steps, and stays usable meanwhile) are read after them. */
+  addFiles(given) {
+    if (given.length === 0) return this.reading;
+    this.reading = this.reading.then(() => this.read(given));
+    return this.reading;
+  }
+
+  async read(given) {
     this.cancelled = false;
     this.progress(0, 1, 'Reading the files…');
     try {
@@ -130,7 +135,6 @@ export class UploadPanel {
     } catch (error) {
       if (!(error instanceof Cancelled)) this.message(error.message, true);
     } finally {
-      this.busy = false;
       $('upload-progress-row').hidden = true;
     }
     if (this.cancelled) this.message('Cancelled: nothing was added.');
@@ -230,7 +234,7 @@ export class UploadPanel {
     if (added.length > 0 && !this.items.some((i) => i.heldout)) this.split.draw(this.items);
     const summary = `Added ${plural(added.length, 'image')} and ${plural(maskCount, 'mask')}.`;
     this.message([summary, ...problems, ...notes].join(' '), problems.length > 0);
-    if (added.length + maskCount > 0) this.fitAndChange();
+    if (added.length + maskCount > 0) await this.fitAndChange();
   }
 
   /** Runs `tasks` a few at a time (as many as the decoders); a failed one is reported and yields null. */
@@ -252,24 +256,36 @@ export class UploadPanel {
     return results;
   }
 
-  /** The images changed: train on them, at a smaller side when they do not fit the engine's budget. */
-  fitAndChange() {
+  /** The images changed: train on them, at a smaller side when they do not fit the engine's budget.
+   *  They are encoded at the training size in slices first, then taken on in steps (the page stays
+   *  responsive; the message counts them); a cancel no longer applies, as they are already read. */
+  async fitAndChange() {
     const fits = this.api.fittingSide(
       Uint32Array.from(this.items, (i) => i.width),
       Uint32Array.from(this.items, (i) => i.height),
       this.state.trainSide,
     );
-    if (fits === undefined || fits >= this.state.trainSide) {
-      this.changed(true);
-      return;
-    }
-    const result = this.state.apply({ images: [...this.items], source: 'given', trainSide: fits });
+    const lowered = fits !== undefined && fits < this.state.trainSide;
+    const side = lowered ? fits : this.state.trainSide;
+    const summary = $('upload-message').textContent;
+    const isError = $('upload-message').classList.contains('error');
+    const images = [...this.items];
+    $('upload-cancel').disabled = true;
+    const { given, error } = await this.state.encodeInSlices(images, side, (done, total) =>
+      this.message(`Preparing ${done} of ${total} images at ${side} px…`),
+    );
+    const changes = { images, source: 'given', given };
+    const result = error
+      ? { error }
+      : await this.state.applyInSteps(lowered ? { ...changes, trainSide: fits } : changes);
+    $('upload-cancel').disabled = false;
+    this.message(summary, isError);
     // Drawn after the page took the images, so each entry states what the runs train on.
     this.render();
     this.report(result);
-    if (!result.error) {
+    if (lowered && !result.error) {
       this.message(
-        `${$('upload-message').textContent} Training at ${fits} px, the largest side at which all ` +
+        `${summary} Training at ${fits} px, the largest side at which all ` +
           `${this.items.length} images fit the ${this.state.schema.limits.maxTotalMegapixels.toFixed(1)} megapixels the runs hold.`,
       );
     }

@@ -14,6 +14,11 @@ use crate::error::{Error, Result};
 use crate::settings;
 use base64::Engine;
 use ndarray::{Array2, Array3};
+use std::sync::Arc;
+
+mod last;
+mod sliced;
+pub use sliced::SlicedEncoding;
 
 /// Name the page and the CLI show for a dataset of given images.
 pub const DATASET_NAME: &str = "your images";
@@ -31,7 +36,7 @@ const FORMAT_ONE_BYTE_COUNT: u8 = 1;
 const FAST_ABOVE_BYTES: usize = 128 * 128 * 3 + 128 * 128 / 8;
 const HEADER_BYTES: usize = 5;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GivenImage {
     pub width: usize,
     pub height: usize,
@@ -42,7 +47,7 @@ pub struct GivenImage {
     pub heldout: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GivenImages {
     pub images: Vec<GivenImage>,
 }
@@ -159,6 +164,24 @@ impl GivenImage {
         }
     }
 
+    /// Appends this image's part of the wire form: its filtered RGB, then its mask's bits.
+    pub(super) fn extend_wire(&self, bytes: &mut Vec<u8>) {
+        for row in self.rgb.chunks_exact(self.width * 3) {
+            bytes.extend(
+                row.iter()
+                    .enumerate()
+                    .map(|(i, &v)| v.wrapping_sub(if i < 3 { 0 } else { row[i - 3] })),
+            );
+        }
+        for bits in self.mask.chunks(8) {
+            bytes.push(
+                bits.iter()
+                    .enumerate()
+                    .fold(0, |byte, (i, &m)| byte | (m << (7 - i))),
+            );
+        }
+    }
+
     /// Opaque RGBA bytes, as the page draws them.
     pub fn rgba(&self) -> Vec<u8> {
         self.rgb
@@ -172,13 +195,14 @@ impl GivenImage {
     }
 
     pub fn to_sample(&self) -> Result<Sample> {
-        let image = Array3::from_shape_fn((self.height, self.width, 3), |(y, x, c)| {
-            f32::from(self.rgb[(y * self.width + x) * 3 + c]) / 255.0
-        });
-        let mask = Array2::from_shape_fn((self.height, self.width), |(y, x)| {
-            f32::from(self.mask[y * self.width + x])
-        });
-        Sample::new(image, mask)
+        let shape = (self.height, self.width);
+        let rgb = self.rgb.iter().map(|&v| f32::from(v) / 255.0).collect();
+        let image = Array3::from_shape_vec((shape.0, shape.1, 3), rgb);
+        let mask = Array2::from_shape_vec(shape, self.mask.iter().map(|&m| f32::from(m)).collect());
+        match (image, mask) {
+            (Ok(image), Ok(mask)) => Sample::new(image, mask),
+            _ => bail!("image has the wrong number of pixel values"),
+        }
     }
 }
 
@@ -235,6 +259,12 @@ impl GivenImages {
         }
     }
 
+    /// (height, width) of each training image, in order.
+    pub fn training_sizes(&self) -> Vec<(usize, usize)> {
+        let training = self.images.iter().filter(|image| !image.heldout);
+        training.map(|image| (image.height, image.width)).collect()
+    }
+
     /// The shortest side among the training images: the largest patch they allow.
     pub fn shortest_training_side(&self) -> usize {
         self.images
@@ -248,13 +278,27 @@ impl GivenImages {
     /// The wire form (see the module comment), compressed fast where the images are large (the
     /// page's own query, experiment files), which keeps the page responsive while it encodes them.
     pub fn encode(&self) -> String {
+        if let Some(text) = last::encoded(self) {
+            return text;
+        }
         let bytes = self.wire_bytes();
-        let level = if bytes.len() <= FAST_ABOVE_BYTES {
-            9
-        } else {
-            1
-        };
-        Self::pack(&bytes, level)
+        let text = Self::pack(&bytes, Self::level_for(bytes.len()));
+        last::remember(&text, Arc::new(self.clone()), true);
+        text
+    }
+
+    /// The length of `encode()`, without remembering these images in its place.
+    pub fn fast_encoded_len(&self) -> usize {
+        if let Some(text) = last::encoded(self) {
+            return text.len();
+        }
+        let bytes = self.wire_bytes();
+        Self::pack(&bytes, Self::level_for(bytes.len())).len()
+    }
+
+    /// The deflate level `encode` uses for a wire form of `bytes`.
+    fn level_for(bytes: usize) -> u8 {
+        if bytes <= FAST_ABOVE_BYTES { 9 } else { 1 }
     }
 
     /// The wire form compressed as small as deflate makes it: a share link's images, where every
@@ -264,11 +308,22 @@ impl GivenImages {
     }
 
     fn pack(bytes: &[u8], level: u8) -> String {
-        let deflated = miniz_oxide::deflate::compress_to_vec(bytes, level);
+        let mut deflated = Vec::new();
+        let flush = miniz_oxide::deflate::core::TDEFLFlush::Finish;
+        sliced::deflate_into(&mut sliced::compressor(level), bytes, &mut deflated, flush);
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
     }
 
-    fn wire_bytes(&self) -> Vec<u8> {
+    pub(super) fn wire_bytes(&self) -> Vec<u8> {
+        let mut bytes = self.wire_header();
+        for image in &self.images {
+            image.extend_wire(&mut bytes);
+        }
+        bytes
+    }
+
+    /// The wire form's format, count and image sizes.
+    pub(super) fn wire_header(&self) -> Vec<u8> {
         let mut bytes = vec![FORMAT];
         bytes.extend((self.images.len() as u16).to_le_bytes());
         for image in &self.images {
@@ -276,27 +331,31 @@ impl GivenImages {
             bytes.extend((image.height as u16).to_le_bytes());
             bytes.push(u8::from(image.heldout));
         }
-        for image in &self.images {
-            for row in image.rgb.chunks_exact(image.width * 3) {
-                bytes.extend(
-                    row.iter()
-                        .enumerate()
-                        .map(|(i, &v)| v.wrapping_sub(if i < 3 { 0 } else { row[i - 3] })),
-                );
-            }
-            for bits in image.mask.chunks(8) {
-                bytes.push(
-                    bits.iter()
-                        .enumerate()
-                        .fold(0, |byte, (i, &m)| byte | (m << (7 - i))),
-                );
-            }
-        }
         bytes
+    }
+
+    /// The length of `wire_bytes()`.
+    pub(super) fn wire_len(&self) -> usize {
+        let pixels = self.images.iter().map(|i| i.width * i.height);
+        3 + HEADER_BYTES * self.images.len() + pixels.map(|n| n * 3 + n.div_ceil(8)).sum::<usize>()
     }
 
     /// Reads the wire form; every way it can be wrong is an error with a message, never a panic.
     pub fn decode(text: &str) -> Result<GivenImages> {
+        Self::decode_shared(text).map(Arc::unwrap_or_clone)
+    }
+
+    /// `decode`, the images shared with the last value's (decoded once per value and thread).
+    pub fn decode_shared(text: &str) -> Result<Arc<GivenImages>> {
+        if let Some(images) = last::decoded(text) {
+            return Ok(images);
+        }
+        let images = Arc::new(Self::decode_anew(text)?);
+        last::remember(text, Arc::clone(&images), false);
+        Ok(images)
+    }
+
+    fn decode_anew(text: &str) -> Result<GivenImages> {
         let damaged = |why: &str| Error(format!("the images in this link are damaged ({why})"));
         let deflated = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(text.trim())

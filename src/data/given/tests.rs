@@ -148,7 +148,7 @@ fn given_images_train_every_default_loss() {
     use crate::experiment::{DataSource, Experiment};
     let images = GivenImages::new(vec![photo(48, 32, false), photo(40, 40, true)]).unwrap();
     let experiment = Experiment {
-        data: DataSource::Given(images),
+        data: DataSource::Given(images.into()),
         patch: 16,
         ..Experiment::default()
     };
@@ -167,4 +167,52 @@ fn the_fitting_side_is_the_largest_within_the_pixel_budget() {
     assert_eq!(fitting_side(&[(1024, 1024); 4], 1024), Some(1024));
     assert_eq!(fitting_side(&[(30, 40)], 256), Some(256));
     assert_eq!(fitting_side(&vec![(1024, 1024); 20_000], 1024), None);
+}
+
+/// `encode` as it was written before it was sliced: one call of miniz's `compress_to_vec`.
+fn encoded_in_one_call(images: &GivenImages) -> String {
+    let bytes = images.wire_bytes();
+    let deflated =
+        miniz_oxide::deflate::compress_to_vec(&bytes, GivenImages::level_for(bytes.len()));
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
+}
+
+#[test]
+fn a_sliced_encoding_gives_the_same_text_however_it_is_cut() {
+    // Over FAST_ABOVE_BYTES (deflate level 1) and under it (level 9).
+    for side in [300, 40] {
+        let images = GivenImages::new(vec![photo(side, side, false), photo(side / 2, 30, true)]);
+        let images = images.unwrap();
+        let expected = encoded_in_one_call(&images);
+        for slice in [1, 1000, 65_536, usize::MAX / 2] {
+            // Another dataset in between, so the encoding is made rather than remembered.
+            GivenImages::new(vec![photo(3, 3, false)]).unwrap().encode();
+            let mut encoding = SlicedEncoding::new(images.clone());
+            let mut steps = 1;
+            while !encoding.step(slice) {
+                steps += 1;
+            }
+            assert_eq!(
+                encoding.text(),
+                Some(expected.as_str()),
+                "slices of {slice}"
+            );
+            assert!(slice > 1000 || steps > 1, "{steps} steps of {slice} bytes");
+            assert_eq!(GivenImages::decode(&expected).unwrap(), images);
+        }
+        assert_eq!(images.encode(), expected);
+    }
+}
+
+#[test]
+fn the_last_value_is_decoded_and_encoded_once() {
+    let images = GivenImages::new(vec![photo(50, 40, false)]).unwrap();
+    let text = images.encode();
+    assert_eq!(GivenImages::decode(&text).unwrap(), images);
+    assert_eq!(images.fast_encoded_len(), text.len());
+    // A different value is decoded anew, and a damaged copy of the last one is still refused.
+    let other = GivenImages::new(vec![photo(20, 20, true), photo(8, 8, false)]).unwrap();
+    assert_eq!(GivenImages::decode(&other.encode()).unwrap(), other);
+    assert!(GivenImages::decode(&text[..text.len() - 4]).is_err());
+    assert_eq!(GivenImages::decode(&text).unwrap(), images);
 }
