@@ -1,12 +1,12 @@
 // The lane policy's measurement and the time to an answer (issue 17): the page's default experiment
-// (default losses, one seed, 600 steps each) trained to the end in headless Chromium, under three
+// (default losses × default seeds, 600 steps each) trained to the end in headless Chromium, under three
 // conditions, alternated: 1 lane (what the page did before on a 2-core machine: every core but one), all
 // lanes with the user away (the policy's default), all lanes with the user moving the mouse over the
 // charts throughout (the policy then gives up one). The lane count comes from navigator.hardwareConcurrency,
 // overridden per browser context. Per condition: wall time from the click on Train to the finished page,
 // steps per second, and the main thread's long tasks, frames and per-task CPU time
 // (tests/e2e/responsiveness.mjs). Then a projection for 4- and 8-core machines from the measured per-lane
-// time per step. Usage: node scripts/bench-lanes.mjs [--reps=1] [--seeds=3]   (prints JSON last)
+// time per step. Usage: node scripts/bench-lanes.mjs [--reps=1]   (prints JSON last)
 
 import os from 'node:os';
 import { openBrowser } from '../tests/e2e/browser.mjs';
@@ -15,7 +15,6 @@ import { recordResponsiveness, startRecording, stopRecording } from '../tests/e2
 const args = process.argv.slice(2);
 const option = (name, fallback) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const reps = option('reps', 1);
-const seeds = option('seeds', 3);
 const cores = os.cpus().length;
 const load = () => os.loadavg().map((l) => +l.toFixed(2));
 const log = (...a) => console.error('[lanes]', ...a);
@@ -40,7 +39,10 @@ async function measure(condition) {
       const statuses = [...document.querySelectorAll('.run-status')];
       return statuses.length > 0 && statuses.every((s) => s.textContent.endsWith('· ready'));
     });
-    const runs = await page.$$eval('.run-status', (s) => s.length);
+    // One column per loss; every loss trains once per seed.
+    const losses = await page.$$eval('.run-status', (s) => s.length);
+    const seeds = Number(await page.inputValue('#setting-seeds'));
+    const runs = losses * seeds;
     const steps = await page.$eval('#setting-steps', (input) => Number(input.value));
     const loadBefore = load();
     const recording = await startRecording(browser.context, page);
@@ -48,6 +50,8 @@ async function measure(condition) {
     await page.click('#train');
     let moving = condition.interact;
     const mover = (async () => {
+      // Over the chart, in view: a pointer outside the viewport sends the page no events.
+      await page.$eval('#loss-chart', (e) => e.scrollIntoView({ block: 'center' }));
       const box = await page.$eval('#loss-chart', (e) => e.getBoundingClientRect().toJSON());
       for (let i = 0; moving; i++) {
         await page.mouse.move(box.x + 10 + ((i * 37) % Math.max(1, box.width - 20)), box.y + box.height / 2);
@@ -62,6 +66,8 @@ async function measure(condition) {
     const totalSteps = runs * steps;
     return {
       ...condition,
+      losses,
+      seeds,
       runs,
       steps,
       wallS: +wallS.toFixed(2),
@@ -98,9 +104,9 @@ const oneLane = results.filter((r) => r.lanes === 1).reduce((a, b) => (b.wallS <
 const perStep = oneLane.msPerStepPerLane / 1000;
 const projection = [cores, 4, 8].map((lanes) => ({
   lanes,
-  oneSeedS: +((oneLane.runs * oneLane.steps * perStep) / Math.min(lanes, oneLane.runs)).toFixed(1),
-  seeds,
-  withSeedsS: +((oneLane.runs * seeds * oneLane.steps * perStep) / Math.min(lanes, oneLane.runs * seeds)).toFixed(1),
+  oneSeedS: +((oneLane.losses * oneLane.steps * perStep) / Math.min(lanes, oneLane.losses)).toFixed(1),
+  seeds: oneLane.seeds,
+  withSeedsS: +((oneLane.runs * oneLane.steps * perStep) / Math.min(lanes, oneLane.runs)).toFixed(1),
 }));
 console.log(
   JSON.stringify(

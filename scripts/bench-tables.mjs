@@ -129,18 +129,18 @@ function renderLanes(l, push) {
     '',
     'Wall time from the click on Train to the finished page; long tasks and frames are wall time on the main thread, CPU is its own per-task time.',
     '',
-    '| condition | runs × steps | wall s | steps/s | ms/step per lane | long tasks (over 100 ms) | longest task ms | frames p50 / p95 / max ms | task CPU max ms (over 33 ms) | loadavg before → after |',
+    '| condition | losses × seeds × steps | wall s | steps/s | ms/step per lane | long tasks (over 100 ms) | longest task ms | frames p50 / p95 / max ms | task CPU max ms (over 33 ms) | loadavg before → after |',
     '|---|---:|---:|---:|---:|---:|---:|---|---:|---|',
   );
   for (const x of l.results)
     push(
-      `| ${x.name} | ${x.runs} × ${x.steps} | ${f(x.wallS)} | ${f(x.stepsPerS)} | ${f(x.msPerStepPerLane)} | ${x.longTasks.count} (${x.over100}) | ${f(x.longTasks.max, 0)} | ${f(x.frames.p50, 0)} / ${f(x.frames.p95, 0)} / ${f(x.frames.max, 0)} | ${f(x.cpu.max, 0)} (${x.cpuOver33}) | ${x.loadavg[0].join(' ')} → ${x.loadavg[1].join(' ')} |`,
+      `| ${x.name} | ${x.losses} × ${x.seeds} × ${x.steps} | ${f(x.wallS)} | ${f(x.stepsPerS)} | ${f(x.msPerStepPerLane)} | ${x.longTasks.count} (${x.over100}) | ${f(x.longTasks.max, 0)} | ${f(x.frames.p50, 0)} / ${f(x.frames.p95, 0)} / ${f(x.frames.max, 0)} | ${f(x.cpu.max, 0)} (${x.cpuOver33}) | ${x.loadavg[0].join(' ')} → ${x.loadavg[1].join(' ')} |`,
     );
   push(
     '',
     `Projection from the fastest 1-lane run (${f(l.perLaneMsPerStep, 2)} ms per step per lane, evaluation and messages included), if every lane is as fast as one here:`,
     '',
-    '| lanes | default experiment, 1 seed | with 3 seeds |',
+    `| lanes | default experiment, 1 seed | with its ${l.projection[0]?.seeds} seeds |`,
     '|---:|---:|---:|',
   );
   for (const x of l.projection) push(`| ${x.lanes} | ${f(x.oneSeedS)} s | ${f(x.withSeedsS)} s |`);
