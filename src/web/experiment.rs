@@ -18,8 +18,9 @@ fn max_len(source: &str) -> usize {
     }
 }
 
-/// Validates an experiment query: { query (canonical, without view settings), source ("demo" or "given": a demo scene or the user's images), settings (every link key with its
-/// value, undefined where it does not apply), notes }.
+/// Validates an experiment query: { query (canonical, without view settings), source ("demo" or
+/// "given": a demo scene or the user's images), settings (every link key with its value, undefined
+/// where it does not apply), notes }.
 #[wasm_bindgen(js_name = normalizeExperiment)]
 pub fn normalize_experiment(query: &str, source: &str) -> Result<JsValue, JsError> {
     let decoded = link::decode_at_most(query, max_len(source)).map_err(js_error)?;
